@@ -1,0 +1,37 @@
+# Shared helpers for the submit/ scripts (sourced, never executed).
+# Sets LAES_ROOT (the checkout root, found from this file's path) and the loopback/OpenMP
+# environment every Spark process of the project runs with.
+
+LAES_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd -P)"
+export LAES_ROOT
+
+# Every listener on loopback; one OpenMP thread per ND4J process (see stack notes).
+export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
+export OMP_NUM_THREADS="${OMP_NUM_THREADS:-1}"
+
+laes_log() { echo "[laes] $*" >&2; }
+laes_die() { echo "error: $*" >&2; exit "${LAES_DIE_CODE:-1}"; }
+
+# The java that Spark's launcher will use: $JAVA_HOME/bin/java, else java on PATH.
+laes_java() {
+  if [ -n "${JAVA_HOME:-}" ]; then
+    echo "${JAVA_HOME}/bin/java"
+  else
+    command -v java 2>/dev/null || true
+  fi
+}
+
+# Refuse anything but Java 17 (Hadoop 3.3.4 fails on Java 25 with "getSubject is not supported").
+laes_require_java17() {
+  local java version major
+  java="$(laes_java)"
+  [ -n "$java" ] && [ -x "$java" ] || laes_die "Java 17 is required: no java found (set JAVA_HOME to a Java 17 JDK)"
+  version="$("$java" -version 2>&1 | sed -n 's/.*version "\([^"]*\)".*/\1/p' | head -n 1)"
+  major="${version%%.*}"
+  [ "$major" = "1" ] && major="$(echo "$version" | cut -d. -f2)"
+  [ "$major" = "17" ] || laes_die "Java 17 is required, but $java is Java ${version:-unknown} (set JAVA_HOME to a Java 17 JDK)"
+}
+
+laes_require_mvn() {
+  command -v mvn >/dev/null 2>&1 || laes_die "Maven (mvn) is required to build $1 but is not on PATH"
+}
