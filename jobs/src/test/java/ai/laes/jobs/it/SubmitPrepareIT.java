@@ -1,0 +1,73 @@
+package ai.laes.jobs.it;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+import ai.laes.spark.TestData;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * submit/prepare.sh end to end through the real spark-submit path (the project's Spark runtime,
+ * conf/spark-defaults.conf, the shaded jar) on real MNIST: the output is complete, and a second
+ * run refuses the existing output with exit 2, one line on stderr, and touches nothing.
+ */
+class SubmitPrepareIT {
+    private static final Duration JOB_TIMEOUT = Duration.ofMinutes(5);
+
+    @Test
+    void prepareWritesCompleteOutputThenRefusesToOverwriteIt(@TempDir Path tmp) throws Exception {
+        String mnist = TestData.mnistDir().toString();
+        Path out = tmp.resolve("prepared");
+
+        // No "--": every argument is a job option; the master comes from conf/spark-defaults.conf.
+        Script first = Script.run("prepare.sh", JOB_TIMEOUT, "--mnist", mnist, "--out", out.toString());
+        assertEquals(0, first.exitCode(), first::describe);
+        assertTrue(Files.isRegularFile(out.resolve("_SUCCESS")), () -> "no _SUCCESS in " + out + "\n" + first.describe());
+        String runJson = Files.readString(out.resolve("run.json"));
+        assertTrue(runJson.contains("local[*]"), () -> "run.json does not record the defaults' master local[*]:\n" + runJson);
+        for (String split : List.of("train", "validation", "test")) {
+            assertTrue(parquetFiles(out.resolve(split)) > 0, () -> "no Parquet files in " + out.resolve(split));
+        }
+
+        Map<Path, FileTime> before = snapshot(tmp);
+        // With "--": spark-submit options before it, job options after it.
+        Script again = Script.run("prepare.sh", JOB_TIMEOUT,
+                "--master", "local[1]", "--", "--mnist", mnist, "--out", out.toString());
+        assertEquals(2, again.exitCode(), again::describe);
+        List<String> errors = again.stderrLines();
+        assertEquals(1, errors.size(), () -> "expected one line on stderr:\n" + again.describe());
+        assertTrue(errors.get(0).contains(out.toString()), () -> "the error does not name " + out + ": " + errors.get(0));
+        assertEquals(before, snapshot(tmp), "the refused run changed the output's directory");
+    }
+
+    private static long parquetFiles(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(f -> f.getFileName().toString().endsWith(".parquet")).count();
+        }
+    }
+
+    /** Every path under {@code dir} with its modification time. */
+    private static Map<Path, FileTime> snapshot(Path dir) throws IOException {
+        Map<Path, FileTime> out = new TreeMap<>();
+        try (Stream<Path> all = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) all::iterator) {
+                out.put(dir.relativize(p), Files.getLastModifiedTime(p));
+            }
+        }
+        return out;
+    }
+}
