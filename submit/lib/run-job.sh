@@ -57,6 +57,11 @@ laes_run_job() {
     if [ "$sep" = 1 ]; then job_args+=("$a"); else spark_opts+=("$a"); fi
   done
   if [ "$sep" = 0 ]; then job_args=("${spark_opts[@]}"); spark_opts=(); fi
+  for a in "${job_args[@]}"; do
+    case "$a" in
+      -h|--help) echo "usage: submit/$(basename "$0") [SPARK-SUBMIT OPTIONS --] JOB OPTIONS; the job's options:" >&2 ;;
+    esac
+  done
 
   laes_require_java17
   local spark_home
