@@ -1,0 +1,2 @@
+/** Input handling shared by the library and the jobs. */
+package ai.laes.io;
