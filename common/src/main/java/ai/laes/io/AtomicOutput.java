@@ -1,0 +1,142 @@
+package ai.laes.io;
+
+import java.io.IOException;
+import java.util.UUID;
+
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A job's output directory, written whole or not at all: everything goes into a hidden temporary
+ * sibling ({@code .NAME.tmp-UUID}), which {@link #commit()} marks with {@code _SUCCESS} and renames
+ * into place. Closing without a commit deletes the temporary directory, so a failed job leaves no
+ * output behind. An existing output is refused unless overwriting was asked for.
+ */
+public final class AtomicOutput implements AutoCloseable {
+    /** The marker file of a complete output. */
+    public static final String SUCCESS = "_SUCCESS";
+    private static final Logger LOG = LoggerFactory.getLogger(AtomicOutput.class);
+
+    private final FileSystem fs;
+    private final Path target;
+    private final Path work;
+    private final boolean overwrite;
+    private boolean committed;
+
+    private AtomicOutput(FileSystem fs, Path target, Path work, boolean overwrite) {
+        this.fs = fs;
+        this.target = target;
+        this.work = work;
+        this.overwrite = overwrite;
+    }
+
+    /**
+     * Checks that {@code location} may be written and creates the temporary directory. Call it
+     * before any expensive work, so a refused output fails fast.
+     */
+    public static AtomicOutput begin(String location, boolean overwrite, Configuration conf) {
+        Path target = FileSystems.qualified(location, conf);
+        FileSystem fs = FileSystems.of(target, conf);
+        try {
+            if (fs.exists(target)) {
+                if (!overwrite) {
+                    throw new InputException(location + ": output already exists (pass --overwrite to replace it)");
+                }
+                if (fs.getFileStatus(target).isFile()) {
+                    throw new InputException(location + ": output exists and is a file, not a directory");
+                }
+            }
+            Path parent = target.getParent();
+            if (parent != null && !fs.exists(parent) && !fs.mkdirs(parent)) {
+                throw new InputException(location + ": cannot create the parent directory " + parent);
+            }
+            Path work = new Path(parent, "." + target.getName() + ".tmp-" + UUID.randomUUID());
+            if (!fs.mkdirs(work)) {
+                throw new InputException(location + ": cannot create a directory beside it");
+            }
+            return new AtomicOutput(fs, target, work, overwrite);
+        } catch (org.apache.hadoop.security.AccessControlException e) {
+            throw new InputException(location + ": permission denied (" + firstLine(e) + ")");
+        } catch (IOException e) {
+            if (String.valueOf(e.getMessage()).contains("Permission denied")) {
+                throw new InputException(location + ": permission denied");
+            }
+            throw new InputException(location + ": cannot be written (" + firstLine(e) + ")", e);
+        }
+    }
+
+    private static String firstLine(Exception e) {
+        String m = String.valueOf(e.getMessage());
+        int nl = m.indexOf('\n');
+        return nl < 0 ? m : m.substring(0, nl);
+    }
+
+    /** Where the job writes its files until the commit. */
+    public Path work() {
+        return work;
+    }
+
+    /** {@code name} inside the work directory. */
+    public Path file(String name) {
+        return new Path(work, name);
+    }
+
+    /** The final location. */
+    public Path target() {
+        return target;
+    }
+
+    public FileSystem fileSystem() {
+        return fs;
+    }
+
+    /** Writes {@code _SUCCESS} last and renames the work directory into place. */
+    public void commit() {
+        try {
+            fs.create(new Path(work, SUCCESS), false).close();
+            Path old = null;
+            if (fs.exists(target)) {
+                if (!overwrite) {
+                    throw new InputException(target + ": output appeared while the job ran; not replaced");
+                }
+                old = new Path(target.getParent(), "." + target.getName() + ".old-" + UUID.randomUUID());
+                rename(target, old);
+            }
+            rename(work, target);
+            committed = true;
+            if (old != null) {
+                fs.delete(old, true);
+            }
+            LOG.info("Committed {}", target);
+        } catch (IOException e) {
+            throw FileSystems.unchecked("committing " + target, e);
+        }
+    }
+
+    private void rename(Path from, Path to) throws IOException {
+        if (!fs.rename(from, to)) {
+            throw new IOException("rename " + from + " -> " + to + " failed");
+        }
+    }
+
+    /** Deletes the work directory unless committed. */
+    @Override
+    public void close() {
+        if (committed) {
+            return;
+        }
+        try {
+            fs.delete(work, true);
+        } catch (IOException e) {
+            LOG.warn("Could not delete {}: {}", work, e.getMessage());
+        }
+    }
+
+    /** True if {@code location} holds a committed output (with {@code _SUCCESS}). */
+    public static boolean isComplete(Path location, Configuration conf) {
+        return FileSystems.exists(new Path(location, SUCCESS), conf);
+    }
+}

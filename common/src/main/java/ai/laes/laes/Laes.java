@@ -1,0 +1,51 @@
+package ai.laes.laes;
+
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.storage.StorageLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Entry point: fits the exact LAES of laes-math.md section 1 to a distributed set of flattened,
+ * time-major sequences (element t*k+f = feature f of step t+1; lengths may differ, T = longest).
+ * Passes: the mean (with T and the step count), then either the Gram of the end-aligned sequences
+ * (assembled into G = Xi^T Xi and eigen-decomposed) or the literal SVD of Xi.
+ */
+public final class Laes {
+    private static final Logger LOG = LoggerFactory.getLogger(Laes.class);
+
+    private Laes() {
+    }
+
+    /** The production route: Gram pass by blocked GEMM, eigendecomposition of G. */
+    public static LaesModel fit(JavaRDD<double[]> sequences, int k, int p) {
+        return fit(sequences, k, p, SvdRoute.GRAM, GramRoute.BLOCKED);
+    }
+
+    public static LaesModel fit(JavaRDD<double[]> sequences, int k, int p, SvdRoute route, GramRoute gramRoute) {
+        boolean cacheHere = sequences.getStorageLevel().equals(StorageLevel.NONE());
+        if (cacheHere) {
+            sequences.persist(StorageLevel.MEMORY_AND_DISK());
+        }
+        try {
+            SequenceStats stats = SequenceMean.of(sequences, k);
+            LaesSolver.validateMemorySize(p, stats.maxSteps(), k, stats.totalSteps());
+            LaesComponents components;
+            if (route == SvdRoute.XI) {
+                components = XiRoute.topComponents(sequences, stats, p);
+            } else {
+                double[] m = SequenceGram.compute(sequences, k, stats.maxSteps(), stats.mu(), gramRoute);
+                double[] g = LaesGram.assemble(m, stats.maxSteps(), k);
+                components = LaesSolver.topComponents(g, stats.maxSteps() * k, p);
+            }
+            LaesModel model = LaesModel.fromComponents(components, stats.mu(), stats.maxSteps());
+            LOG.info("LAES fitted ({} route): p={}, T={}, k={}, s_p/s_1={}, explained variance={}", route, p,
+                    stats.maxSteps(), k, model.sigmaRatio(), model.explainedVarianceRatio());
+            return model;
+        } finally {
+            if (cacheHere) {
+                sequences.unpersist(false);
+            }
+        }
+    }
+}

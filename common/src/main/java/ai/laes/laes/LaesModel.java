@@ -1,0 +1,228 @@
+package ai.laes.laes;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import scala.Tuple2;
+
+/**
+ * A fitted linear autoencoder for sequences: A = U_p^T P (p x k), B = U_p^T R U_p (p x p), the
+ * mean mu, and the singular values of Xi. Holds only plain arrays, so it is Java-serializable and
+ * safe to broadcast.
+ * <pre>
+ *   encoder:  y_t = A (x_t - mu) + B y_{t-1},  y_0 = 0
+ *   decoder:  x^_{T-d} = A^T (B^T)^d y_T + mu,  d = 0, 1, ... (newest first)
+ * </pre>
+ */
+public final class LaesModel implements Serializable {
+    private static final long serialVersionUID = 1L;
+    /** Sequences per matrix product in the batched encoder and decoder. */
+    public static final int BATCH = 256;
+
+    private final double[] a;
+    private final double[] b;
+    private final double[] mu;
+    private final double[] singularValues;
+    private final double trace;
+    private final int maxSteps;
+    private final int k;
+    private final int p;
+
+    private LaesModel(double[] a, double[] b, double[] mu, double[] singularValues, double trace,
+                      int maxSteps, int p) {
+        this.a = a;
+        this.b = b;
+        this.mu = mu.clone();
+        this.singularValues = singularValues;
+        this.trace = trace;
+        this.maxSteps = maxSteps;
+        this.k = mu.length;
+        this.p = p;
+    }
+
+    /** A = U_p^T P (first k rows of U_p, transposed); B = sum_{i>=1} U_p[block i]^T U_p[block i-1]. */
+    public static LaesModel fromComponents(LaesComponents u, double[] mu, int maxSteps) {
+        int k = mu.length;
+        int p = u.p();
+        if (u.rows() != maxSteps * k) {
+            throw new IllegalArgumentException("U_p has " + u.rows() + " rows, expected T*k=" + maxSteps * k);
+        }
+        double[] a = new double[p * k];
+        for (int c = 0; c < p; c++) {
+            for (int f = 0; f < k; f++) {
+                a[c * k + f] = u.upAt(f, c);
+            }
+        }
+        double[] b = new double[p * p];
+        for (int row = k; row < maxSteps * k; row++) {
+            for (int c = 0; c < p; c++) {
+                double uc = u.upAt(row, c);
+                for (int d = 0; d < p; d++) {
+                    b[c * p + d] += uc * u.upAt(row - k, d);
+                }
+            }
+        }
+        return new LaesModel(a, b, mu, u.singularValues(), u.trace(), maxSteps, p);
+    }
+
+    /** A, p x k. */
+    public double[][] a() {
+        return rows(a, p, k);
+    }
+
+    /** B, p x p. */
+    public double[][] b() {
+        return rows(b, p, p);
+    }
+
+    public double[] mu() {
+        return mu.clone();
+    }
+
+    /** The known singular values of Xi, decreasing (all Tk from the Gram route, the top p from Xi). */
+    public double[] singularValues() {
+        return singularValues.clone();
+    }
+
+    public int maxSteps() {
+        return maxSteps;
+    }
+
+    public int inputSize() {
+        return k;
+    }
+
+    public int memorySize() {
+        return p;
+    }
+
+    /** s_p / s_1. */
+    public double sigmaRatio() {
+        return singularValues[p - 1] / singularValues[0];
+    }
+
+    /** Sum of the top p s^2 over the sum of all s^2 (= trace of Xi^T Xi). */
+    public double explainedVarianceRatio() {
+        double top = 0;
+        for (int c = 0; c < p; c++) {
+            top += singularValues[c] * singularValues[c];
+        }
+        return top / trace;
+    }
+
+    /** y_n of one flattened sequence. */
+    public double[] finalState(double[] sequence) {
+        double[] y = new double[p];
+        double[] next = new double[p];
+        for (int t = 0; t < sequence.length / k; t++) {
+            for (int c = 0; c < p; c++) {
+                double v = 0;
+                for (int f = 0; f < k; f++) {
+                    v += a[c * k + f] * (sequence[t * k + f] - mu[f]);
+                }
+                for (int d = 0; d < p; d++) {
+                    v += b[c * p + d] * y[d];
+                }
+                next[c] = v;
+            }
+            double[] swap = y;
+            y = next;
+            next = swap;
+        }
+        return y;
+    }
+
+    /** Final states of many sequences, {@link #BATCH} at a time as matrix products. */
+    public double[][] finalStates(List<double[]> sequences) {
+        double[][] states = new double[sequences.size()][];
+        try (LaesBatch batch = batch()) {
+            for (int from = 0; from < sequences.size(); from += BATCH) {
+                List<double[]> chunk = sequences.subList(from, Math.min(sequences.size(), from + BATCH));
+                double[][] part = batch.finalStates(chunk);
+                System.arraycopy(part, 0, states, from, part.length);
+            }
+        }
+        return states;
+    }
+
+    /** Final states of a distributed data set, in the same order. */
+    public JavaRDD<double[]> finalStates(JavaRDD<double[]> sequences) {
+        LaesModel model = this;
+        return sequences.mapPartitions(it -> model.finalStatesOf(it).iterator());
+    }
+
+    /** Final states keyed like the input (e.g. by label). */
+    public <K> JavaPairRDD<K, double[]> finalStatesByKey(JavaPairRDD<K, double[]> sequences) {
+        LaesModel model = this;
+        return sequences.mapPartitionsToPair(it -> {
+            List<K> keys = new ArrayList<>();
+            List<double[]> seqs = new ArrayList<>();
+            while (it.hasNext()) {
+                Tuple2<K, double[]> kv = it.next();
+                keys.add(kv._1());
+                seqs.add(kv._2());
+            }
+            double[][] states = model.finalStates(seqs);
+            List<Tuple2<K, double[]>> out = new ArrayList<>(states.length);
+            for (int i = 0; i < states.length; i++) {
+                out.add(new Tuple2<>(keys.get(i), states[i]));
+            }
+            return out.iterator();
+        });
+    }
+
+    private List<double[]> finalStatesOf(Iterator<double[]> it) {
+        List<double[]> seqs = new ArrayList<>();
+        it.forEachRemaining(seqs::add);
+        return Arrays.asList(finalStates(seqs));
+    }
+
+    /** x^_{T-d} = A^T (B^T)^d y_T + mu for d = 0..steps-1: row d is the step d places before the end. */
+    public double[][] decode(double[] finalState, int steps) {
+        double[][] out = new double[steps][k];
+        double[] y = finalState.clone();
+        double[] next = new double[p];
+        for (int d = 0; d < steps; d++) {
+            for (int f = 0; f < k; f++) {
+                double v = mu[f];
+                for (int c = 0; c < p; c++) {
+                    v += a[c * k + f] * y[c];
+                }
+                out[d][f] = v;
+            }
+            for (int e = 0; e < p; e++) {
+                double v = 0;
+                for (int c = 0; c < p; c++) {
+                    v += b[c * p + e] * y[c];
+                }
+                next[e] = v;
+            }
+            double[] swap = y;
+            y = next;
+            next = swap;
+        }
+        return out;
+    }
+
+    /** Mean squared reconstruction error per lag d (d = 0 newest, up to T-1); see {@link ReconstructionError}. */
+    public double[] reconstructionMsePerLag(JavaRDD<double[]> sequences, JavaSparkContext sc) {
+        return ReconstructionError.perLag(this, sequences, sc);
+    }
+
+    LaesBatch batch() {
+        return new LaesBatch(a, b, mu, p);
+    }
+
+    private static double[][] rows(double[] flat, int r, int c) {
+        double[][] out = new double[r][];
+        for (int i = 0; i < r; i++) {
+            out[i] = Arrays.copyOfRange(flat, i * c, (i + 1) * c);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,105 @@
+package ai.laes.laes;
+
+import ai.laes.io.InputException;
+import java.io.Serializable;
+import org.apache.spark.api.java.JavaRDD;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The global per-feature mean mu over every time step of every sequence (so weighted by length),
+ * computed in one distributed pass (treeAggregate) together with T and the total step count.
+ * Sequences are flattened time-major: element t*k+f is feature f of step t+1.
+ */
+public final class SequenceMean {
+    private static final Logger LOG = LoggerFactory.getLogger(SequenceMean.class);
+
+    private SequenceMean() {
+    }
+
+    /** One pass: mu, T, total steps; throws InputException for empty data or ragged lengths. */
+    public static SequenceStats of(JavaRDD<double[]> sequences, int k) {
+        requireInputSize(k);
+        long start = System.nanoTime();
+        Sums sums = SparkJobs.described(sequences.context(), "LAES: mean",
+                () -> sequences.treeAggregate(new Sums(k), Sums::add, Sums::merge, 2));
+        if (sums.badSequences > 0) {
+            throw new InputException("sequences: " + sums.badSequences + " sequence(s) have a length that is"
+                    + " not a positive multiple of the input size k=" + k + " (first bad length "
+                    + sums.firstBadLength + ")");
+        }
+        if (sums.sequences == 0) {
+            throw new InputException("sequences: the data set is empty");
+        }
+        double[] mu = new double[k];
+        for (int f = 0; f < k; f++) {
+            mu[f] = sums.featureSum[f] / sums.steps;
+        }
+        SequenceStats stats = new SequenceStats(mu, sums.maxSteps, sums.steps, sums.sequences);
+        LOG.info("LAES mean pass: {} in {} ms", stats, (System.nanoTime() - start) / 1_000_000);
+        return stats;
+    }
+
+    /** The centred sequence x_t - mu (a new array, same layout). */
+    public static double[] center(double[] sequence, double[] mu) {
+        int k = mu.length;
+        double[] centred = new double[sequence.length];
+        for (int i = 0; i < sequence.length; i++) {
+            centred[i] = sequence[i] - mu[i % k];
+        }
+        return centred;
+    }
+
+    static void requireInputSize(int k) {
+        if (k <= 0) {
+            throw new InputException("input size k=" + k + " must be positive");
+        }
+    }
+
+    /** Partial sums of one pass; bad sequences are counted, not thrown, so the driver can report them. */
+    static final class Sums implements Serializable {
+        private static final long serialVersionUID = 1L;
+        final double[] featureSum;
+        long steps;
+        long sequences;
+        int maxSteps;
+        long badSequences;
+        int firstBadLength = -1;
+
+        Sums(int k) {
+            featureSum = new double[k];
+        }
+
+        Sums add(double[] seq) {
+            int k = featureSum.length;
+            if (seq == null || seq.length == 0 || seq.length % k != 0) {
+                if (badSequences++ == 0) {
+                    firstBadLength = seq == null ? -1 : seq.length;
+                }
+                return this;
+            }
+            for (int i = 0; i < seq.length; i++) {
+                featureSum[i % k] += seq[i];
+            }
+            int n = seq.length / k;
+            steps += n;
+            sequences++;
+            maxSteps = Math.max(maxSteps, n);
+            return this;
+        }
+
+        Sums merge(Sums other) {
+            for (int f = 0; f < featureSum.length; f++) {
+                featureSum[f] += other.featureSum[f];
+            }
+            steps += other.steps;
+            sequences += other.sequences;
+            maxSteps = Math.max(maxSteps, other.maxSteps);
+            if (badSequences == 0 && other.badSequences > 0) {
+                firstBadLength = other.firstBadLength;
+            }
+            badSequences += other.badSequences;
+            return this;
+        }
+    }
+}

@@ -1,0 +1,2 @@
+/** Benchmark mains that print LAES timings and ratios against a baseline in the same process. */
+package ai.laes.laes.bench;

@@ -1,0 +1,143 @@
+package ai.laes.jobs;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import ai.laes.io.InputException;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.OptionSpec;
+
+/**
+ * The shape of every job's {@code main}: parse the options (picocli, HOCON defaults), get the
+ * Spark session spark-submit configured (never a master in code), call {@code run(options, spark)},
+ * and turn failures into one line on stderr and an exit code: 2 for usage and input errors,
+ * 1 for runtime failures, 0 on success.
+ */
+public final class JobLauncher {
+    /** A job body: the stages, given parsed options and a session. */
+    @FunctionalInterface
+    public interface Job<O> {
+        void run(O options, SparkSession spark) throws Exception;
+    }
+
+    public static final int OK = 0;
+    public static final int RUNTIME_FAILURE = 1;
+    public static final int USAGE_ERROR = 2;
+    private static final Logger LOG = LoggerFactory.getLogger(JobLauncher.class);
+
+    private JobLauncher() {
+    }
+
+    /** Parses {@code args} into {@code options}; returns the exit code to use, or -1 to go on. */
+    static <O> int parse(String name, O options, String[] args) {
+        try {
+            CommandLine cli = new CommandLine(options)
+                    .setDefaultValueProvider(new HoconDefaults(name, HoconDefaults.configFile(args)));
+            CommandLine.ParseResult parsed = cli.parseArgs(args);
+            if (parsed.isUsageHelpRequested()) {
+                cli.usage(System.out);
+                return OK;
+            }
+            if (options instanceof Validated v) {
+                v.validate();
+            }
+            return -1;
+        } catch (CommandLine.ParameterException e) {
+            System.err.println(name + ": error: " + e.getMessage() + " (see --help)");
+            return USAGE_ERROR;
+        } catch (InputException e) {
+            System.err.println(name + ": error: " + e.getMessage());
+            return USAGE_ERROR;
+        }
+    }
+
+    /** Runs job {@code name}: parse, session, run, stop; returns the exit code. */
+    public static <O> int execute(String name, O options, String[] args, Job<O> job) {
+        int parsed = parse(name, options, args);
+        if (parsed >= 0) {
+            return parsed;
+        }
+        SparkSession spark = SparkSession.builder().appName("laes-" + name).getOrCreate();
+        try {
+            return runWith(name, options, job, spark);
+        } finally {
+            spark.stop();
+        }
+    }
+
+    /** Parses {@code args} and runs job {@code name} on an existing session (left running); for tests. */
+    public static <O> int execute(String name, O options, String[] args, Job<O> job, SparkSession spark) {
+        int parsed = parse(name, options, args);
+        return parsed >= 0 ? parsed : runWith(name, options, job, spark);
+    }
+
+    private static <O> int runWith(String name, O options, Job<O> job, SparkSession spark) {
+        try {
+            job.run(options, spark);
+            return OK;
+        } catch (InputException e) {
+            System.err.println(name + ": error: " + e.getMessage());
+            return USAGE_ERROR;
+        } catch (Throwable e) {
+            InputException input = inputCause(e);
+            if (input != null) {
+                System.err.println(name + ": error: " + input.getMessage());
+                return USAGE_ERROR;
+            }
+            LOG.error("{} failed", name, e);
+            System.err.println(name + ": failed: " + oneLine(e));
+            return RUNTIME_FAILURE;
+        }
+    }
+
+    /** An input error raised on an executor arrives wrapped in Spark's exceptions; find it. */
+    private static InputException inputCause(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof InputException i) {
+                return i;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return null;
+    }
+
+    /** Exits the JVM with {@link #execute}'s code; for {@code main}. */
+    public static <O> void main(String name, O options, String[] args, Job<O> job) {
+        System.exit(execute(name, options, args, job));
+    }
+
+    /** The options as a map (long option name without dashes to value), for run.json. */
+    public static Map<String, Object> resolved(Object options) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (OptionSpec o : new CommandLine(options).getCommandSpec().options()) {
+            if (!o.usageHelp()) {
+                Object value = o.getValue();
+                out.put(o.longestName().replaceFirst("^--", ""), value instanceof Enum<?> e ? e.toString() : value);
+            }
+        }
+        return out;
+    }
+
+    static String oneLine(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            if (root instanceof InputException) {
+                break;
+            }
+            root = root.getCause();
+        }
+        String m = root.getClass().getSimpleName() + ": " + root.getMessage();
+        int nl = m.indexOf('\n');
+        return nl < 0 ? m : m.substring(0, nl);
+    }
+
+    /** Options classes that check combinations of values after parsing. */
+    public interface Validated {
+        void validate();
+    }
+}

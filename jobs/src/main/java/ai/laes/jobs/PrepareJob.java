@@ -1,0 +1,103 @@
+package ai.laes.jobs;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+
+import ai.laes.data.LabeledImage;
+import ai.laes.data.MnistImages;
+import ai.laes.data.MnistShards;
+import ai.laes.data.Permutation;
+import ai.laes.data.Replicas;
+import ai.laes.data.Split;
+import ai.laes.io.AtomicOutput;
+import ai.laes.io.FileSystems;
+import ai.laes.io.InputException;
+import ai.laes.io.RunInfo;
+import ai.laes.spark.Stages;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Prepare: the four MNIST IDX files in, Parquet shards out (train / validation / test), with the
+ * pMNIST permutation and optional shifted replicas of the training set.
+ */
+public final class PrepareJob {
+    /** The official files, by role in run.json. */
+    static final String[] FILES = {
+        "train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz", "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz"};
+
+    private PrepareJob() {
+    }
+
+    public static void main(String[] args) {
+        JobLauncher.main("prepare", new PrepareOptions(), args, PrepareJob::run);
+    }
+
+    /** Runs the job on {@code spark}. */
+    public static void run(PrepareOptions options, SparkSession spark) {
+        Configuration conf = spark.sparkContext().hadoopConfiguration();
+        JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        Path mnist = FileSystems.qualified(options.mnist, conf);
+        if (!FileSystems.exists(mnist, conf)) {
+            throw new InputException("--mnist " + options.mnist + ": directory not found");
+        }
+        try (AtomicOutput out = AtomicOutput.begin(options.out, options.overwrite, conf)) {
+            Stages stages = new Stages(sc);
+            RunInfo info = new RunInfo("prepare", JobLauncher.resolved(options));
+            MnistImages train = stages.run("prepare: read train IDX", () -> MnistImages.read(mnist, "train", conf));
+            MnistImages test = stages.run("prepare: read test IDX", () -> MnistImages.read(mnist, "t10k", conf));
+            if (train.count() <= Split.TRAIN_SIZE) {
+                throw new InputException(new Path(mnist, FILES[0]) + ": " + train.count()
+                        + " training images, need more than " + Split.TRAIN_SIZE + " (train + validation)");
+            }
+            Map<String, Object> rows = new LinkedHashMap<>();
+            stages.run("prepare: write shards", () -> {
+                JavaRDD<LabeledImage> trainRdd = sc.parallelize(images(train, 0, Split.TRAIN_SIZE), options.shards);
+                JavaRDD<LabeledImage> replicated = replicate(trainRdd, options.replicate, options.seed);
+                MnistShards.write(spark, replicated, MnistShards.splitDir(out.work(), Split.TRAIN));
+                MnistShards.write(spark, sc.parallelize(images(train, Split.TRAIN_SIZE, train.count()), options.shards),
+                        MnistShards.splitDir(out.work(), Split.VALIDATION));
+                MnistShards.write(spark, sc.parallelize(images(test, 0, test.count()), options.shards),
+                        MnistShards.splitDir(out.work(), Split.TEST));
+                rows.put(Split.TRAIN.dir(), (long) Split.TRAIN_SIZE * options.replicate);
+                rows.put(Split.VALIDATION.dir(), train.count() - Split.TRAIN_SIZE);
+                rows.put(Split.TEST.dir(), test.count());
+            });
+            Permutation.write(out.file(Permutation.FILE), conf, Permutation.fromSeed(options.permutationSeed, MnistImages.PIXELS));
+            stages.run("prepare: checksums", () -> {
+                for (String file : FILES) {
+                    info.input(file, new Path(mnist, file), conf);
+                }
+            });
+            info.put("seeds", Map.of("permutation", options.permutationSeed, "replicas", options.seed));
+            info.put("rows", rows);
+            info.put("spark", Map.of("master", sc.master(), "application", sc.sc().applicationId()));
+            info.write(out.file("run.json"), conf, stages.seconds());
+            out.commit();
+        }
+    }
+
+    /** Images {@code from} (inclusive) to {@code to} (exclusive) of {@code split}, indexed by their official position. */
+    static List<LabeledImage> images(MnistImages split, int from, int to) {
+        List<LabeledImage> out = new ArrayList<>(to - from);
+        for (int i = from; i < to; i++) {
+            out.add(new LabeledImage(i, split.label(i), split.pixels(i)));
+        }
+        return out;
+    }
+
+    /** The training images followed by {@code copies - 1} shifted copies of each, on the executors. */
+    static JavaRDD<LabeledImage> replicate(JavaRDD<LabeledImage> train, int copies, long seed) {
+        if (copies == 1) {
+            return train;
+        }
+        return train.flatMap(im -> IntStream.range(0, copies)
+                .mapToObj(r -> r == 0 ? im : Replicas.copy(im, r, seed)).iterator());
+    }
+}
