@@ -12,11 +12,12 @@
 # Paths are relative to the checkout root. A stage whose output already holds _SUCCESS is skipped
 # (delete the directory to redo it); a stage whose main class is not in the jar yet is skipped.
 # SPARK-SUBMIT OPTIONS (e.g. --master spark://127.0.0.1:7077 --executor-cores 1
-# --total-executor-cores 2 --executor-memory 3g) and --config go to every job.
+# --total-executor-cores 2 --executor-memory 3g) and --config (default: conf/default.conf) go to
+# every job.
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib/run-job.sh"
 
-usage() { sed -n '2,17s/^# \{0,1\}//p' "${BASH_SOURCE[0]}" >&2; exit "${1:-2}"; }
+usage() { sed -n '2,18s/^# \{0,1\}//p' "${BASH_SOURCE[0]}" >&2; exit "${1:-2}"; }
 
 spark_opts=() rest=() sep=0
 for a in "$@"; do
@@ -25,7 +26,8 @@ for a in "$@"; do
 done
 if [ "$sep" = 0 ]; then rest=("${spark_opts[@]}"); spark_opts=(); fi
 
-config=()
+config=(--config "$LAES_ROOT/conf/default.conf")
+[ -f "$LAES_ROOT/conf/default.conf" ] || config=()
 set -- "${rest[@]}"
 while [ $# -gt 0 ]; do
   case "$1" in
