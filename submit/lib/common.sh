@@ -35,3 +35,14 @@ laes_require_java17() {
 laes_require_mvn() {
   command -v mvn >/dev/null 2>&1 || laes_die "Maven (mvn) is required to build $1 but is not on PATH"
 }
+
+# laes_mvn LOG ARGS...: a quiet batch Maven run, its output kept in LOG and shown only on failure.
+laes_mvn() {
+  local log=$1; shift
+  mkdir -p "$(dirname "$log")"
+  if mvn -B -q "$@" > "$log" 2>&1; then
+    return 0
+  fi
+  grep -v '^\s*$' "$log" | tail -n 25 | sed 's/^/  | /' >&2
+  return 1
+}

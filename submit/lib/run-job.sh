@@ -33,8 +33,8 @@ laes_ensure_jobs_jar() {
   [ -f "$LAES_JOBS_JAR" ] && return 0
   laes_require_mvn "jobs/target/laes-jobs.jar"
   laes_log "building jobs/target/laes-jobs.jar (mvn -B -q -DskipTests package in $LAES_ROOT)"
-  (cd "$LAES_ROOT" && mvn -B -q -Dstyle.color=never -DskipTests package >&2) \
-    || laes_die "building the jobs jar failed (mvn -B -DskipTests package)"
+  (cd "$LAES_ROOT" && laes_mvn "$LAES_ROOT/target/jobs-build.log" -DskipTests package) \
+    || laes_die "building the jobs jar failed (mvn -B -DskipTests package; log: target/jobs-build.log)"
   [ -f "$LAES_JOBS_JAR" ] || laes_die "the build did not produce $LAES_JOBS_JAR"
 }
 

@@ -33,8 +33,8 @@ laes_assemble_runtime() {
   laes_log "assembling the Spark 3.5.9 runtime from Maven Central into $LAES_RUNTIME_HOME (one time)"
   rm -rf "$LAES_RUNTIME_HOME"
   local start=$SECONDS
-  mvn -B -q -Dstyle.color=never -f "$LAES_RUNTIME_DIR/pom.xml" package >&2 \
-    || laes_die "assembling the Spark runtime failed (mvn -B -f submit/runtime/pom.xml package)"
+  laes_mvn "$LAES_ROOT/target/spark-home.log" -f "$LAES_RUNTIME_DIR/pom.xml" package \
+    || laes_die "assembling the Spark runtime failed (mvn -B -f submit/runtime/pom.xml package; log: target/spark-home.log)"
   chmod +x "$LAES_RUNTIME_HOME/bin/spark-class" "$LAES_RUNTIME_HOME/bin/spark-submit"
   [ -f "$LAES_RUNTIME_HOME/jars/spark-core_2.12-3.5.9.jar" ] \
     || laes_die "assembling the Spark runtime left no spark-core jar in $LAES_RUNTIME_HOME/jars"
