@@ -41,9 +41,10 @@ class SubmitPrepareIT {
         }
 
         Map<Path, FileTime> before = snapshot(tmp);
-        // With "--": spark-submit options before it, job options after it.
-        Script again = Script.run("prepare.sh", JOB_TIMEOUT,
-                "--master", "local[1]", "--", "--mnist", mnist, "--out", out.toString());
+        // With "--": spark-submit options before it, job options after it. (No web UI: another
+        // application holding port 4040 would add Spark's port warning to stderr.)
+        Script again = Script.run("prepare.sh", JOB_TIMEOUT, "--master", "local[1]", "--conf", "spark.ui.enabled=false",
+                "--", "--mnist", mnist, "--out", out.toString());
         assertEquals(2, again.exitCode(), again::describe);
         List<String> errors = again.stderrLines();
         assertEquals(1, errors.size(), () -> "expected one line on stderr:\n" + again.describe());
