@@ -66,7 +66,7 @@ public final class PretrainJob {
                 throw new InputException(MnistShards.splitDir(prepared, Split.TRAIN) + ": the training split is empty");
             }
             JavaRDD<double[]> sequences = train.map(im -> view.sequence(im.pixels())).persist(StorageLevel.MEMORY_AND_DISK());
-            LaesModel model = stages.run("LAES: fit", () -> Laes.fit(sequences, K, options.memorySize, options.svd, options.gram));
+            LaesModel model = Laes.fit(sequences, K, options.memorySize, options.svd, options.gram, stages);
             sequences.unpersist(false);
 
             JavaRDD<LabeledImage> test = MnistShards.read(spark, prepared, Split.TEST);
