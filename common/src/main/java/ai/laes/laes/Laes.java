@@ -1,5 +1,6 @@
 package ai.laes.laes;
 
+import ai.laes.spark.Stages;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
@@ -23,20 +24,27 @@ public final class Laes {
     }
 
     public static LaesModel fit(JavaRDD<double[]> sequences, int k, int p, SvdRoute route, GramRoute gramRoute) {
+        return fit(sequences, k, p, route, gramRoute, new Stages());
+    }
+
+    /** As {@link #fit(JavaRDD, int, int, SvdRoute, GramRoute)}, timing each pass as a stage of {@code stages}. */
+    public static LaesModel fit(JavaRDD<double[]> sequences, int k, int p, SvdRoute route, GramRoute gramRoute,
+            Stages stages) {
         boolean cacheHere = sequences.getStorageLevel().equals(StorageLevel.NONE());
         if (cacheHere) {
             sequences.persist(StorageLevel.MEMORY_AND_DISK());
         }
         try {
-            SequenceStats stats = SequenceMean.of(sequences, k);
+            SequenceStats stats = stages.run("LAES: mean", () -> SequenceMean.of(sequences, k));
             LaesSolver.validateMemorySize(p, stats.maxSteps(), k, stats.totalSteps());
             LaesComponents components;
             if (route == SvdRoute.XI) {
-                components = XiRoute.topComponents(sequences, stats, p);
+                components = stages.run("LAES: Xi SVD", () -> XiRoute.topComponents(sequences, stats, p));
             } else {
-                double[] m = SequenceGram.compute(sequences, k, stats.maxSteps(), stats.mu(), gramRoute);
-                double[] g = LaesGram.assemble(m, stats.maxSteps(), k);
-                components = LaesSolver.topComponents(g, stats.maxSteps() * k, p);
+                double[] m = stages.run("LAES: Gram", () ->
+                        SequenceGram.compute(sequences, k, stats.maxSteps(), stats.mu(), gramRoute));
+                components = stages.run("LAES: eigen", () -> LaesSolver.topComponents(
+                        LaesGram.assemble(m, stats.maxSteps(), k), stats.maxSteps() * k, p));
             }
             LaesModel model = LaesModel.fromComponents(components, stats.mu(), stats.maxSteps());
             LOG.info("LAES fitted ({} route): p={}, T={}, k={}, s_p/s_1={}, explained variance={}", route, p,

@@ -87,7 +87,7 @@ final class LaesBatch implements AutoCloseable {
             for (int s = 0; s < rows; s++) {
                 double[] seq = sequences.get(s);
                 int step = seq.length / k - 1 - d;
-                if (step < 0 || d >= maxLag) {
+                if (step < 0) {
                     continue;
                 }
                 double err = 0;

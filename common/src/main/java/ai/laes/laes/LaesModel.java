@@ -5,6 +5,9 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.function.BiFunction;
+import java.util.function.Function;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -153,33 +156,54 @@ public final class LaesModel implements Serializable {
     /** Final states of a distributed data set, in the same order. */
     public JavaRDD<double[]> finalStates(JavaRDD<double[]> sequences) {
         LaesModel model = this;
-        return sequences.mapPartitions(it -> model.finalStatesOf(it).iterator());
+        return sequences.mapPartitions(it -> model.inBatches(it, seq -> seq, (seq, state) -> state));
     }
 
     /** Final states keyed like the input (e.g. by label). */
     public <K> JavaPairRDD<K, double[]> finalStatesByKey(JavaPairRDD<K, double[]> sequences) {
         LaesModel model = this;
-        return sequences.mapPartitionsToPair(it -> {
-            List<K> keys = new ArrayList<>();
-            List<double[]> seqs = new ArrayList<>();
-            while (it.hasNext()) {
-                Tuple2<K, double[]> kv = it.next();
-                keys.add(kv._1());
-                seqs.add(kv._2());
-            }
-            double[][] states = model.finalStates(seqs);
-            List<Tuple2<K, double[]>> out = new ArrayList<>(states.length);
-            for (int i = 0; i < states.length; i++) {
-                out.add(new Tuple2<>(keys.get(i), states[i]));
-            }
-            return out.iterator();
-        });
+        return sequences.mapPartitionsToPair(it -> model.inBatches(it, Tuple2::_2,
+                (kv, state) -> new Tuple2<>(kv._1(), state)));
     }
 
-    private List<double[]> finalStatesOf(Iterator<double[]> it) {
-        List<double[]> seqs = new ArrayList<>();
-        it.forEachRemaining(seqs::add);
-        return Arrays.asList(finalStates(seqs));
+    /** Encodes a partition {@link #BATCH} elements at a time, lazily, keeping the order. */
+    private <I, O> Iterator<O> inBatches(Iterator<I> input, Function<I, double[]> sequenceOf,
+                                         BiFunction<I, double[], O> output) {
+        return new Iterator<>() {
+            private final List<O> ready = new ArrayList<>(BATCH);
+            private int next;
+
+            @Override
+            public boolean hasNext() {
+                if (next < ready.size()) {
+                    return true;
+                }
+                ready.clear();
+                next = 0;
+                List<I> chunk = new ArrayList<>(BATCH);
+                while (input.hasNext() && chunk.size() < BATCH) {
+                    chunk.add(input.next());
+                }
+                if (chunk.isEmpty()) {
+                    return false;
+                }
+                List<double[]> seqs = new ArrayList<>(chunk.size());
+                chunk.forEach(element -> seqs.add(sequenceOf.apply(element)));
+                double[][] states = finalStates(seqs);
+                for (int i = 0; i < states.length; i++) {
+                    ready.add(output.apply(chunk.get(i), states[i]));
+                }
+                return true;
+            }
+
+            @Override
+            public O next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                return ready.get(next++);
+            }
+        };
     }
 
     /** x^_{T-d} = A^T (B^T)^d y_T + mu for d = 0..steps-1: row d is the step d places before the end. */

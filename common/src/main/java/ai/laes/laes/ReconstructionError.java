@@ -1,5 +1,6 @@
 package ai.laes.laes;
 
+import ai.laes.spark.Stages;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.api.java.JavaRDD;
@@ -20,7 +21,7 @@ public final class ReconstructionError {
         int lags = model.maxSteps();
         Broadcast<LaesModel> shared = sc.broadcast(model);
         try {
-            double[] totals = SparkJobs.described(sc.sc(), "LAES: reconstruction error", () ->
+            double[] totals = Stages.described(sc.sc(), "LAES: reconstruction error", () ->
                     sequences.mapPartitions(it -> {
                         double[] acc = new double[2 * lags];
                         double[] sums = new double[lags];

@@ -1,5 +1,6 @@
 package ai.laes.laes;
 
+import ai.laes.spark.Stages;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
@@ -34,7 +35,7 @@ public final class SequenceGram {
         int n = maxSteps * k;
         long start = System.nanoTime();
         LOG.info("LAES Gram pass ({}): {} x {} Gram of end-aligned centred sequences", route, n, n);
-        double[] gram = SparkJobs.described(sequences.context(), "LAES: Gram", () ->
+        double[] gram = Stages.described(sequences.context(), "LAES: Gram", () ->
                 route == GramRoute.ROW_MATRIX
                         ? viaRowMatrix(sequences, mu, maxSteps)
                         : viaBlocks(sequences, mu, maxSteps, DEFAULT_BLOCK_ROWS));

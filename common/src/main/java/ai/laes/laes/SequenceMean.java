@@ -1,5 +1,6 @@
 package ai.laes.laes;
 
+import ai.laes.spark.Stages;
 import ai.laes.io.InputException;
 import java.io.Serializable;
 import org.apache.spark.api.java.JavaRDD;
@@ -21,7 +22,7 @@ public final class SequenceMean {
     public static SequenceStats of(JavaRDD<double[]> sequences, int k) {
         requireInputSize(k);
         long start = System.nanoTime();
-        Sums sums = SparkJobs.described(sequences.context(), "LAES: mean",
+        Sums sums = Stages.described(sequences.context(), "LAES: mean",
                 () -> sequences.treeAggregate(new Sums(k), Sums::add, Sums::merge, 2));
         if (sums.badSequences > 0) {
             throw new InputException("sequences: " + sums.badSequences + " sequence(s) have a length that is"

@@ -1,5 +1,6 @@
 package ai.laes.laes;
 
+import ai.laes.spark.Stages;
 import ai.laes.io.InputException;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
@@ -35,7 +36,7 @@ public final class XiRoute {
                 .persist(StorageLevel.MEMORY_AND_DISK());
         try {
             RowMatrix xi = new RowMatrix(rows.rdd(), stats.totalSteps(), n);
-            SingularValueDecomposition<RowMatrix, Matrix> svd = SparkJobs.described(sequences.context(),
+            SingularValueDecomposition<RowMatrix, Matrix> svd = Stages.described(sequences.context(),
                     "LAES: Xi SVD", () -> xi.computeSVD(p, false, RCOND));
             double[] s = svd.s().toArray();
             if (s.length < p) {
@@ -49,7 +50,7 @@ public final class XiRoute {
                     up[r * p + c] = v.apply(r, c);
                 }
             }
-            double trace = SparkJobs.described(sequences.context(), "LAES: trace",
+            double trace = Stages.described(sequences.context(), "LAES: trace",
                     () -> sequences.map(seq -> prefixEnergy(seq, mu)).reduce(Double::sum));
             LOG.info("LAES literal SVD of Xi ({} x {}) in {} ms", stats.totalSteps(), n,
                     (System.nanoTime() - start) / 1_000_000);

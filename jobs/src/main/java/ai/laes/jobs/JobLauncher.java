@@ -3,7 +3,10 @@ package ai.laes.jobs;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import ai.laes.data.SequenceTask;
 import ai.laes.io.InputException;
+import ai.laes.laes.GramRoute;
+import ai.laes.laes.SvdRoute;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,7 +38,10 @@ public final class JobLauncher {
     static <O> int parse(String name, O options, String[] args) {
         try {
             CommandLine cli = new CommandLine(options)
-                    .setDefaultValueProvider(new HoconDefaults(name, HoconDefaults.configFile(args)));
+                    .setDefaultValueProvider(new HoconDefaults(name, HoconDefaults.configFile(args)))
+                    .registerConverter(SequenceTask.class, v -> typed(() -> SequenceTask.parse(v)))
+                    .registerConverter(SvdRoute.class, v -> choice(SvdRoute.class, "--svd", v))
+                    .registerConverter(GramRoute.class, v -> choice(GramRoute.class, "--gram", v));
             CommandLine.ParseResult parsed = cli.parseArgs(args);
             if (parsed.isUsageHelpRequested()) {
                 cli.usage(System.out);
@@ -52,6 +58,32 @@ public final class JobLauncher {
             System.err.println(name + ": error: " + e.getMessage());
             return USAGE_ERROR;
         }
+    }
+
+    /** Runs a conversion, reporting an input error as picocli's one-line type-conversion error. */
+    static <T> T typed(java.util.function.Supplier<T> conversion) {
+        try {
+            return conversion.get();
+        } catch (InputException e) {
+            throw new CommandLine.TypeConversionException(e.getMessage());
+        }
+    }
+
+    /** The constant of {@code type} named {@code value}, ignoring case, dashes and underscores. */
+    static <E extends Enum<E>> E choice(Class<E> type, String option, String value) {
+        String wanted = value.replaceAll("[-_]", "");
+        for (E e : type.getEnumConstants()) {
+            if (e.name().replace("_", "").equalsIgnoreCase(wanted)) {
+                return e;
+            }
+        }
+        throw new CommandLine.TypeConversionException(option + " " + value + ": unknown value (expected one of "
+                + java.util.Arrays.stream(type.getEnumConstants()).map(JobLauncher::label).toList() + ")");
+    }
+
+    /** How an option value is written: lower case, no underscores. */
+    static String label(Enum<?> e) {
+        return e.name().replace("_", "").toLowerCase(java.util.Locale.ROOT);
     }
 
     /** Runs job {@code name}: parse, session, run, stop; returns the exit code. */
@@ -117,7 +149,7 @@ public final class JobLauncher {
         for (OptionSpec o : new CommandLine(options).getCommandSpec().options()) {
             if (!o.usageHelp()) {
                 Object value = o.getValue();
-                out.put(o.longestName().replaceFirst("^--", ""), value instanceof Enum<?> e ? e.toString() : value);
+                out.put(o.longestName().replaceFirst("^--", ""), value instanceof Enum<?> e ? label(e) : value);
             }
         }
         return out;

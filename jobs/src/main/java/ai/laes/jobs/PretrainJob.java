@@ -1,0 +1,177 @@
+package ai.laes.jobs;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import ai.laes.data.LabeledImage;
+import ai.laes.data.MnistShards;
+import ai.laes.data.Permutation;
+import ai.laes.data.SequenceView;
+import ai.laes.data.Split;
+import ai.laes.io.AtomicOutput;
+import ai.laes.io.FileSystems;
+import ai.laes.io.InputException;
+import ai.laes.io.Npy;
+import ai.laes.io.RunInfo;
+import ai.laes.laes.Laes;
+import ai.laes.laes.LaesModel;
+import ai.laes.laes.ReconstructionError;
+import ai.laes.readout.RidgeReadout;
+import ai.laes.spark.Stages;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+import scala.Tuple2;
+
+/**
+ * Pretrain: the exact LAES of the training sequences (laes-math.md section 1), its reconstruction
+ * error on the test split, and the accuracy of a least-squares readout of its final states.
+ */
+public final class PretrainJob {
+    /** Input size k: one pixel per step. */
+    static final int K = 1;
+
+    private PretrainJob() {
+    }
+
+    public static void main(String[] args) {
+        JobLauncher.main("pretrain", new PretrainOptions(), args, PretrainJob::run);
+    }
+
+    /** Runs the job on {@code spark}. */
+    public static void run(PretrainOptions options, SparkSession spark) {
+        Configuration conf = spark.sparkContext().hadoopConfiguration();
+        JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        Path prepared = preparedDataset(options.data, conf);
+        try (AtomicOutput out = AtomicOutput.begin(options.out, options.overwrite, conf)) {
+            Stages stages = new Stages(sc);
+            RunInfo info = new RunInfo("pretrain", JobLauncher.resolved(options));
+            info.input("prepared/run.json", new Path(prepared, "run.json"), conf);
+            info.input("prepared/" + Permutation.FILE, new Path(prepared, Permutation.FILE), conf);
+            SequenceView view = SequenceView.of(options.task, prepared, conf);
+
+            JavaRDD<LabeledImage> train = limit(MnistShards.read(spark, prepared, Split.TRAIN), options.limit)
+                    .persist(StorageLevel.MEMORY_AND_DISK());
+            long trainCount = stages.run("LAES: read training shards", train::count);
+            if (trainCount == 0) {
+                throw new InputException(MnistShards.splitDir(prepared, Split.TRAIN) + ": the training split is empty");
+            }
+            JavaRDD<double[]> sequences = train.map(im -> view.sequence(im.pixels())).persist(StorageLevel.MEMORY_AND_DISK());
+            LaesModel model = Laes.fit(sequences, K, options.memorySize, options.svd, options.gram, stages);
+            sequences.unpersist(false);
+
+            JavaRDD<LabeledImage> test = MnistShards.read(spark, prepared, Split.TEST);
+            JavaRDD<double[]> testSequences = test.map(im -> view.sequence(im.pixels()));
+            double[] mse = stages.run("LAES: reconstruction error (test)", () -> model.reconstructionMsePerLag(testSequences, sc));
+            double[] baseline = stages.run("LAES: mean-only baseline (test)",
+                    () -> ReconstructionError.meanBaselinePerLag(model.mu(), model.maxSteps(), testSequences));
+
+            Broadcast<LaesModel> shared = sc.broadcast(model);
+            double accuracy;
+            try {
+                RidgeReadout readout = stages.run("LAES: encode train + readout",
+                        () -> RidgeReadout.fit(finalStates(train, view, shared), 10));
+                accuracy = stages.run("LAES: encode test", () -> readout.accuracy(finalStates(test, view, shared)));
+            } finally {
+                shared.destroy();
+                train.unpersist(false);
+            }
+            writeLaes(out, conf, model);
+            writeReconstruction(out.file("reconstruction.csv"), conf, mse, baseline);
+            Map<String, Object> metrics = metrics(options, model, mse, baseline, accuracy);
+            metrics.put("train_sequences", trainCount);
+            metrics.put("seconds", stages.seconds());
+            RunInfo.writeJson(out.file("metrics.json"), conf, metrics);
+            info.put("spark", Map.of("master", sc.master(), "application", sc.sc().applicationId()));
+            info.write(out.file("run.json"), conf, stages.seconds());
+            out.commit();
+        }
+    }
+
+    /** {@code location} as a prepared dataset: it must exist and be complete. */
+    static Path preparedDataset(String location, Configuration conf) {
+        Path prepared = FileSystems.qualified(location, conf);
+        if (!FileSystems.exists(prepared, conf)) {
+            throw new InputException("--data " + location + ": directory not found");
+        }
+        if (!AtomicOutput.isComplete(prepared, conf)) {
+            throw new InputException("--data " + location + ": not a complete prepared dataset (no _SUCCESS)");
+        }
+        return prepared;
+    }
+
+    /** The first {@code limit} rows in shard order, or all for 0. */
+    static JavaRDD<LabeledImage> limit(JavaRDD<LabeledImage> rows, int limit) {
+        if (limit == 0) {
+            return rows;
+        }
+        return rows.zipWithIndex().filter(t -> t._2() < limit).map(Tuple2::_1);
+    }
+
+    /** (final LAES state, label) of every image, encoded on the executors from the broadcast model. */
+    static JavaRDD<Tuple2<double[], Integer>> finalStates(JavaRDD<LabeledImage> images, SequenceView view,
+            Broadcast<LaesModel> model) {
+        return images.mapPartitions(it -> {
+            java.util.List<double[]> seqs = new java.util.ArrayList<>();
+            java.util.List<Integer> labels = new java.util.ArrayList<>();
+            it.forEachRemaining(im -> {
+                seqs.add(view.sequence(im.pixels()));
+                labels.add(im.label());
+            });
+            double[][] states = model.value().finalStates(seqs);
+            java.util.List<Tuple2<double[], Integer>> out = new java.util.ArrayList<>(states.length);
+            for (int i = 0; i < states.length; i++) {
+                out.add(new Tuple2<>(states[i], labels.get(i)));
+            }
+            return out.iterator();
+        });
+    }
+
+    static void writeLaes(AtomicOutput out, Configuration conf, LaesModel model) {
+        Npy.writeMatrix(out.file("laes/A.npy"), conf, model.a());
+        Npy.writeMatrix(out.file("laes/B.npy"), conf, model.b());
+        Npy.writeVector(out.file("laes/mean.npy"), conf, model.mu());
+        Npy.writeVector(out.file("laes/singular_values.npy"), conf, model.singularValues());
+    }
+
+    static void writeReconstruction(Path path, Configuration conf, double[] mse, double[] baseline) {
+        try (OutputStream os = FileSystems.of(path, conf).create(path, true);
+             PrintWriter w = new PrintWriter(new java.io.OutputStreamWriter(os, StandardCharsets.UTF_8))) {
+            w.println("lag,mse,mean_baseline_mse");
+            for (int d = 0; d < mse.length; d++) {
+                w.println(d + "," + mse[d] + "," + baseline[d]);
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(path + ": " + e.getMessage(), e);
+        }
+    }
+
+    static Map<String, Object> metrics(PretrainOptions options, LaesModel model, double[] mse, double[] baseline,
+            double accuracy) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("task", options.task.id());
+        m.put("memory_size", model.memorySize());
+        m.put("sequence_length", model.maxSteps());
+        m.put("input_size", model.inputSize());
+        m.put("svd_method", JobLauncher.label(options.svd));
+        m.put("gram_route", JobLauncher.label(options.gram));
+        m.put("mean", model.mu());
+        double[] s = model.singularValues();
+        m.put("singular_values_top", Arrays.copyOf(s, Math.min(10, s.length)));
+        m.put("sigma_ratio", model.sigmaRatio());
+        m.put("explained_variance_ratio", model.explainedVarianceRatio());
+        m.put("reconstruction_mse_test", Arrays.stream(mse).filter(v -> !Double.isNaN(v)).average().orElse(Double.NaN));
+        m.put("mean_baseline_mse_test", Arrays.stream(baseline).filter(v -> !Double.isNaN(v)).average().orElse(Double.NaN));
+        m.put("laes_readout_test_accuracy", accuracy);
+        return m;
+    }
+}

@@ -1,0 +1,130 @@
+package ai.laes.jobs;
+
+import static ai.laes.jobs.JobAssertions.assertInputError;
+import static ai.laes.jobs.JobAssertions.capture;
+import static ai.laes.jobs.JobAssertions.listing;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import ai.laes.io.Npy;
+import ai.laes.io.RunInfo;
+import ai.laes.spark.SparkTestBase;
+import ai.laes.spark.TestData;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The pretraining job on real MNIST (a subset of the training split), and its refusals of bad input. */
+class PretrainJobTest extends SparkTestBase {
+    @TempDir
+    static Path tmp;
+    static Path prepared;
+
+    static org.apache.hadoop.fs.Path hpath(Path p) {
+        return new org.apache.hadoop.fs.Path(p.toUri());
+    }
+
+    static int pretrain(String... args) {
+        return JobLauncher.execute("pretrain", new PretrainOptions(), args, PretrainJob::run, spark);
+    }
+
+    @BeforeAll
+    static void prepareRealMnist() {
+        prepared = tmp.resolve("prepared");
+        assertEquals(0, JobLauncher.execute("prepare", new PrepareOptions(),
+                new String[] {"--mnist", TestData.mnistDir().toString(), "--out", prepared.toString(), "--shards", "2"},
+                PrepareJob::run, spark));
+    }
+
+    @Test
+    void smnistLaesBeatsTheMeanAndItsReadoutClassifies() {
+        Path out = tmp.resolve("smnist");
+        assertEquals(0, pretrain("--data", prepared.toString(), "--out", out.toString(), "--task", "smnist",
+                "--memory-size", "32", "--limit", "3000"));
+        Configuration conf = new Configuration();
+        Map<String, Object> m = RunInfo.readJson(hpath(out.resolve("metrics.json")), conf);
+        assertEquals("smnist", m.get("task"));
+        assertEquals(32, m.get("memory_size"));
+        assertEquals(3000, ((Number) m.get("train_sequences")).intValue());
+        assertEquals(784, m.get("sequence_length"));
+        assertEquals(1, m.get("input_size"));
+        double mse = ((Number) m.get("reconstruction_mse_test")).doubleValue();
+        double baseline = ((Number) m.get("mean_baseline_mse_test")).doubleValue();
+        assertTrue(mse < 0.8 * baseline, "LAES " + mse + " vs mean-only " + baseline);
+        double accuracy = ((Number) m.get("laes_readout_test_accuracy")).doubleValue();
+        assertTrue(accuracy > 0.5 && accuracy <= 1.0, "readout accuracy " + accuracy);
+        double ratio = ((Number) m.get("sigma_ratio")).doubleValue();
+        assertTrue(ratio > 0 && ratio < 1, "s_p/s_1 " + ratio);
+
+        Npy.Array a = Npy.read(hpath(out.resolve("laes/A.npy")), conf);
+        Npy.Array b = Npy.read(hpath(out.resolve("laes/B.npy")), conf);
+        assertArrayEquals(new long[] {32, 1}, a.shape());
+        assertArrayEquals(new long[] {32, 32}, b.shape());
+        assertArrayEquals(new long[] {1}, Npy.read(hpath(out.resolve("laes/mean.npy")), conf).shape());
+        double mu = Npy.read(hpath(out.resolve("laes/mean.npy")), conf).values()[0];
+        assertEquals(0.13, mu, 0.01, "MNIST's mean pixel intensity");
+        assertTrue(Files.exists(out.resolve("_SUCCESS")));
+    }
+
+    @Test
+    void reconstructionCsvHasOneRowPerLag() throws IOException {
+        Path out = tmp.resolve("pmnist");
+        assertEquals(0, pretrain("--data", prepared.toString(), "--out", out.toString(), "--memory-size", "16",
+                "--limit", "1000"));
+        Dataset<Row> csv = spark.read().option("header", "true").option("inferSchema", "true")
+                .csv(out.resolve("reconstruction.csv").toString());
+        assertEquals(List.of("lag", "mse", "mean_baseline_mse"), List.of(csv.columns()));
+        assertEquals(784, csv.count());
+        Row newest = csv.orderBy("lag").first();
+        assertTrue(newest.getDouble(1) < newest.getDouble(2), "the newest step is reconstructed better than the mean");
+        assertEquals("pmnist", RunInfo.readJson(hpath(out.resolve("metrics.json")), new Configuration()).get("task"));
+    }
+
+    @Test
+    void impossibleSizesAndBadDataAreRefused() throws IOException {
+        Path bad = Files.createDirectories(tmp.resolve("bad"));
+        Path out = bad.resolve("out");
+        String data = prepared.toString();
+        List<String> before = listing(bad);
+        assertInputError(capture(() -> pretrain("--data", data, "--out", out.toString(), "--memory-size", "0")),
+                bad, before, "--memory-size 0");
+        assertInputError(capture(() -> pretrain("--data", data, "--out", out.toString(), "--memory-size", "785")),
+                bad, before, "785");
+        assertInputError(capture(() -> pretrain("--data", data, "--out", out.toString(), "--svd", "qr")),
+                bad, before, "--svd qr", "unknown value");
+        assertInputError(capture(() -> pretrain("--data", data, "--out", out.toString(), "--task", "cifar")),
+                bad, before, "cifar");
+        assertInputError(capture(() -> pretrain("--data", bad.resolve("none").toString(), "--out", out.toString())),
+                bad, before, "none", "not found");
+
+        // Shards with a wrong schema.
+        Path wrong = bad.resolve("wrong");
+        spark.range(10).toDF("index").write().parquet(wrong.resolve("train").toString());
+        Files.copy(prepared.resolve("permutation.npy"), wrong.resolve("permutation.npy"));
+        Files.copy(prepared.resolve("run.json"), wrong.resolve("run.json"));
+        Files.createFile(wrong.resolve("_SUCCESS"));
+        before = listing(bad);
+        assertInputError(capture(() -> pretrain("--data", wrong.toString(), "--out", out.toString())),
+                bad, before, "train", "missing column 'label'");
+
+        // An empty training split.
+        Path empty = bad.resolve("empty");
+        spark.createDataFrame(List.of(), ai.laes.data.MnistShards.SCHEMA).write().parquet(empty.resolve("train").toString());
+        Files.copy(prepared.resolve("permutation.npy"), empty.resolve("permutation.npy"));
+        Files.copy(prepared.resolve("run.json"), empty.resolve("run.json"));
+        Files.createFile(empty.resolve("_SUCCESS"));
+        before = listing(bad);
+        assertInputError(capture(() -> pretrain("--data", empty.toString(), "--out", out.toString())),
+                bad, before, "empty");
+    }
+}
