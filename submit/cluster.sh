@@ -12,6 +12,7 @@ usage: submit/cluster.sh start|stop|status [--cores N] [--memory M] [--workers W
           (each with N cores and M memory, web UI 8081...), wait until they are registered,
           print the master URL
   status  say whether the master and workers are alive and how many cores are registered
+          (exit 0 when the master runs, 1 when it does not)
   stop    stop the workers (and their executors) and the master, and wait for them
 
   --cores N     cores per worker (default 2)
