@@ -61,7 +61,8 @@ master_get() {
   fi
 }
 
-json_field() { sed -n "s/^ *\"$1\" *: *\([0-9][0-9]*\).*/\1/p" | head -n 1; }
+# A top-level number of the master's pretty-printed JSON (indented two spaces; workers' fields are deeper).
+json_field() { sed -n "s/^  \"$1\" *: *\([0-9][0-9]*\).*/\1/p" | head -n 1; }
 
 worker_names() { (cd "$CLUSTER_DIR" 2>/dev/null && ls worker-*.pid 2>/dev/null | sed 's/\.pid$//' | sort -V) || true; }
 
