@@ -6,61 +6,93 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * The LAES recurrences for a batch of sequences as one matrix product per step (ND4J DGEMM), rows
- * = sequences. Variable lengths are end-aligned: the padded centred inputs are zero, and from
- * y_0 = 0 a zero input keeps the state at zero, so left padding does not change any final state.
- * Row form: Y_t = C_t A^T + Y_{t-1} B^T (encoder); X^_d = Y_d A + mu, Y_{d+1} = Y_d B (decoder).
+ * The LAES encoder and decoder for a batch of sequences as single matrix products, through the
+ * unrolled recursion. From y_0 = 0, y_t = A (x_t - mu) + B y_{t-1} unrolls to
+ * <pre>
+ *   y_n = sum_{d=0}^{n-1} B^d A (x_{n-d} - mu)        and the decoder reads   x^_{n-d} = (B^d A)^T y_n + mu.
+ * </pre>
+ * So with E the (L k) x p matrix whose block row for lag d (counted from the end) is (B^d A)^T and
+ * Z the end-aligned centred sequences (rows of length L k, zero-padded on the left, which adds
+ * nothing since a zero input keeps the state at zero), the final states are Y = Z E and the
+ * reconstructions are Y E^T + mu: two GEMMs per batch instead of one per time step.
  * Built from plain arrays on whichever JVM runs it; nothing here is ever broadcast.
  */
 final class LaesBatch implements AutoCloseable {
     private final int k;
     private final int p;
+    private final double[] a;
+    private final double[] b;
     private final double[] mu;
-    private final INDArray a;
-    private final INDArray b;
+    private INDArray unrolled;
+    private int steps;
 
-    LaesBatch(double[] aRowMajor, double[] bRowMajor, double[] mu, int p) {
+    LaesBatch(double[] aRowMajor, double[] bRowMajor, double[] mu, int p, int steps) {
         this.k = mu.length;
         this.p = p;
+        this.a = aRowMajor;
+        this.b = bRowMajor;
         this.mu = mu;
-        this.a = Nd4j.create(aRowMajor.clone(), new long[]{p, k}, DataType.DOUBLE);
-        this.b = Nd4j.create(bRowMajor.clone(), new long[]{p, p}, DataType.DOUBLE);
+        unroll(steps);
     }
 
-    /** Final states y_n of each sequence (rows of the result, length p). */
-    double[][] finalStates(List<double[]> sequences) {
-        int rows = sequences.size();
+    /** Builds E for sequences of up to {@code length} steps: block row L-1-d holds (B^d A)^T. */
+    private void unroll(int length) {
+        double[] e = new double[length * k * p];
+        double[] m = a.clone();
+        double[] next = new double[p * k];
+        for (int d = 0; d < length; d++) {
+            int block = length - 1 - d;
+            for (int f = 0; f < k; f++) {
+                for (int c = 0; c < p; c++) {
+                    e[(block * k + f) * p + c] = m[c * k + f];
+                }
+            }
+            for (int c = 0; c < p; c++) {
+                for (int f = 0; f < k; f++) {
+                    double v = 0;
+                    for (int j = 0; j < p; j++) {
+                        v += b[c * p + j] * m[j * k + f];
+                    }
+                    next[c * k + f] = v;
+                }
+            }
+            double[] swap = m;
+            m = next;
+            next = swap;
+        }
+        if (unrolled != null) {
+            unrolled.close();
+        }
+        unrolled = Nd4j.create(e, new long[]{(long) length * k, p}, DataType.DOUBLE);
+        steps = length;
+    }
+
+    /** Z: the sequences centred and end-aligned to {@link #steps}, one row each. */
+    private INDArray centred(List<double[]> sequences) {
         int longest = 0;
         for (double[] s : sequences) {
             longest = Math.max(longest, s.length / k);
         }
-        INDArray y = Nd4j.zeros(DataType.DOUBLE, rows, p);
-        INDArray next = Nd4j.zeros(DataType.DOUBLE, rows, p);
-        double[] input = new double[rows * k];
-        for (int t = 0; t < longest; t++) {
-            for (int s = 0; s < rows; s++) {
-                double[] seq = sequences.get(s);
-                int step = t - (longest - seq.length / k);
-                for (int f = 0; f < k; f++) {
-                    input[s * k + f] = step < 0 ? 0.0 : seq[step * k + f] - mu[f];
-                }
-            }
-            try (INDArray c = Nd4j.create(input, new long[]{rows, k}, DataType.DOUBLE)) {
-                Nd4j.gemm(c, a, next, false, true, 1.0, 0.0);
-            }
-            Nd4j.gemm(y, b, next, false, true, 1.0, 1.0);
-            INDArray swap = y;
-            y = next;
-            next = swap;
+        if (longest > steps) {
+            unroll(longest);
         }
-        double[] flat = y.dup('c').data().asDouble();
-        y.close();
-        next.close();
-        double[][] states = new double[rows][];
-        for (int s = 0; s < rows; s++) {
-            states[s] = java.util.Arrays.copyOfRange(flat, s * p, (s + 1) * p);
+        int width = steps * k;
+        double[] z = new double[sequences.size() * width];
+        for (int s = 0; s < sequences.size(); s++) {
+            double[] seq = sequences.get(s);
+            int offset = s * width + width - seq.length;
+            for (int i = 0; i < seq.length; i++) {
+                z[offset + i] = seq[i] - mu[i % k];
+            }
         }
-        return states;
+        return Nd4j.create(z, new long[]{sequences.size(), width}, DataType.DOUBLE);
+    }
+
+    /** Final states y_n of each sequence (rows of the result, length p). */
+    double[][] finalStates(List<double[]> sequences) {
+        try (INDArray z = centred(sequences); INDArray y = z.mmul(unrolled)) {
+            return y.toDoubleMatrix();
+        }
     }
 
     /**
@@ -68,49 +100,28 @@ final class LaesBatch implements AutoCloseable {
      * of each sequence to {@code sums[d]} and one to {@code counts[d]}.
      */
     void accumulateErrors(List<double[]> sequences, int maxLag, double[] sums, double[] counts) {
-        double[][] states = finalStates(sequences);
-        int rows = sequences.size();
-        int lags = 0;
-        for (double[] s : sequences) {
-            lags = Math.max(lags, Math.min(s.length / k, maxLag));
-        }
-        double[] flat = new double[rows * p];
-        for (int s = 0; s < rows; s++) {
-            System.arraycopy(states[s], 0, flat, s * p, p);
-        }
-        INDArray y = Nd4j.create(flat, new long[]{rows, p}, DataType.DOUBLE);
-        INDArray next = Nd4j.zeros(DataType.DOUBLE, rows, p);
-        INDArray xhat = Nd4j.zeros(DataType.DOUBLE, rows, k);
-        for (int d = 0; d < lags; d++) {
-            Nd4j.gemm(y, a, xhat, false, false, 1.0, 0.0);
-            double[] decoded = xhat.data().asDouble();
-            for (int s = 0; s < rows; s++) {
-                double[] seq = sequences.get(s);
-                int step = seq.length / k - 1 - d;
-                if (step < 0) {
-                    continue;
+        try (INDArray z = centred(sequences); INDArray y = z.mmul(unrolled)) {
+            // Residual R = Z - Y E^T, in place in Z (padding positions are not counted below).
+            Nd4j.gemm(y, unrolled, z, false, true, -1.0, 1.0);
+            double[] r = z.data().asDouble();
+            int width = steps * k;
+            for (int s = 0; s < sequences.size(); s++) {
+                int n = sequences.get(s).length / k;
+                for (int d = 0; d < Math.min(n, maxLag); d++) {
+                    int at = s * width + (steps - 1 - d) * k;
+                    double err = 0;
+                    for (int f = 0; f < k; f++) {
+                        err += r[at + f] * r[at + f];
+                    }
+                    sums[d] += err;
+                    counts[d] += 1;
                 }
-                double err = 0;
-                for (int f = 0; f < k; f++) {
-                    double diff = decoded[s * k + f] + mu[f] - seq[step * k + f];
-                    err += diff * diff;
-                }
-                sums[d] += err;
-                counts[d] += 1;
             }
-            Nd4j.gemm(y, b, next, false, false, 1.0, 0.0);
-            INDArray swap = y;
-            y = next;
-            next = swap;
         }
-        y.close();
-        next.close();
-        xhat.close();
     }
 
     @Override
     public void close() {
-        a.close();
-        b.close();
+        unrolled.close();
     }
 }

@@ -239,7 +239,7 @@ public final class LaesModel implements Serializable {
     }
 
     LaesBatch batch() {
-        return new LaesBatch(a, b, mu, p);
+        return new LaesBatch(a, b, mu, p, maxSteps);
     }
 
     private static double[][] rows(double[] flat, int r, int c) {

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.IntStream;
 
 import ai.laes.data.LabeledImage;
 import ai.laes.data.MnistImages;
@@ -92,12 +91,13 @@ public final class PrepareJob {
         return out;
     }
 
-    /** The training images followed by {@code copies - 1} shifted copies of each, on the executors. */
+    /** The training set followed by {@code copies - 1} shifted copies of it, made on the executors. */
     static JavaRDD<LabeledImage> replicate(JavaRDD<LabeledImage> train, int copies, long seed) {
-        if (copies == 1) {
-            return train;
+        JavaRDD<LabeledImage> all = train;
+        for (int r = 1; r < copies; r++) {
+            int copy = r;
+            all = all.union(train.map(im -> Replicas.copy(im, copy, seed)));
         }
-        return train.flatMap(im -> IntStream.range(0, copies)
-                .mapToObj(r -> r == 0 ? im : Replicas.copy(im, r, seed)).iterator());
+        return all;
     }
 }

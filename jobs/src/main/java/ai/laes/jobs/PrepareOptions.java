@@ -15,7 +15,7 @@ public final class PrepareOptions implements JobLauncher.Validated {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory (must not exist unless --overwrite).")
     String out;
 
-    @Option(names = "--shards", paramLabel = "N", description = "Parquet files per split (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--shards", paramLabel = "N", description = "Parquet files per split, and per copy of the training set (default: ${DEFAULT-VALUE}).")
     int shards;
 
     @Option(names = "--permutation-seed", paramLabel = "S", description = "Seed of the pMNIST pixel permutation (default: ${DEFAULT-VALUE}).")

@@ -162,6 +162,14 @@ class PrepareJobTest extends SparkTestBase {
         assertInputError(capture(() -> prepare("--mnist", bad.resolve("nope").toString(), "--out", out.toString())),
                 bad, before, "nope", "not found");
 
+        // A missing file.
+        Path incomplete = bad.resolve("incomplete");
+        IdxFixtures.copyMnist(TestData.mnistDir(), incomplete);
+        Files.delete(incomplete.resolve("t10k-labels-idx1-ubyte.gz"));
+        before = listing(bad);
+        assertInputError(capture(() -> prepare("--mnist", incomplete.toString(), "--out", out.toString())),
+                bad, before, "t10k-labels-idx1-ubyte.gz", "file not found");
+
         // A truncated training label file.
         Path truncated = bad.resolve("truncated");
         IdxFixtures.copyMnist(TestData.mnistDir(), truncated);
