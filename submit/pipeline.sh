@@ -75,5 +75,5 @@ stage() {
 
 stage prepare  ai.laes.jobs.PrepareJob  "$PREPARED" --mnist "$MNIST" --out "$PREPARED"
 stage pretrain ai.laes.jobs.PretrainJob "$PRETRAIN" --data "$PREPARED" --out "$PRETRAIN"
-stage finetune ai.laes.jobs.FinetuneJob "$FINETUNE" --data "$PREPARED" --pretrained "$PRETRAIN" --out "$FINETUNE"
+stage finetune ai.laes.jobs.FinetuneJob "$FINETUNE" --data "$PREPARED" --init "$PRETRAIN" --out "$FINETUNE"
 laes_log "pipeline finished in $((SECONDS - started)) s"
