@@ -50,6 +50,11 @@ public final class JobLauncher {
             if (options instanceof Validated v) {
                 v.validate();
             }
+            if (options instanceof WritesOutput w && !w.overwrite() && w.out() != null
+                    && ai.laes.io.FileSystems.exists(new org.apache.hadoop.fs.Path(w.out()), new org.apache.hadoop.conf.Configuration())) {
+                // Checked again (atomically) by the job; refusing here spares starting Spark.
+                throw new InputException(w.out() + ": output already exists (pass --overwrite to replace it)");
+            }
             return -1;
         } catch (CommandLine.ParameterException e) {
             System.err.println(name + ": error: " + e.getMessage() + " (see --help)");
@@ -166,6 +171,13 @@ public final class JobLauncher {
         String m = root.getClass().getSimpleName() + ": " + root.getMessage();
         int nl = m.indexOf('\n');
         return nl < 0 ? m : m.substring(0, nl);
+    }
+
+    /** Options of a job that writes one output directory. */
+    public interface WritesOutput {
+        String out();
+
+        boolean overwrite();
     }
 
     /** Options classes that check combinations of values after parsing. */

@@ -7,7 +7,7 @@ import picocli.CommandLine.Option;
 /** Options of the prepare job; defaults in {@code reference.conf} under {@code laes.prepare}. */
 @Command(name = "prepare", mixinStandardHelpOptions = false, sortOptions = false,
         description = "Writes MNIST as Parquet shards train/ (first 50,000), validation/ (last 10,000), test/ (10,000) and permutation.npy.")
-public final class PrepareOptions implements JobLauncher.Validated {
+public final class PrepareOptions implements JobLauncher.Validated, JobLauncher.WritesOutput {
     @Option(names = "--mnist", required = true, paramLabel = "DIR",
             description = "Directory with the four original gzipped MNIST IDX files (any Hadoop FileSystem).")
     String mnist;
@@ -35,6 +35,16 @@ public final class PrepareOptions implements JobLauncher.Validated {
 
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help.")
     boolean help;
+
+    @Override
+    public String out() {
+        return out;
+    }
+
+    @Override
+    public boolean overwrite() {
+        return overwrite;
+    }
 
     @Override
     public void validate() {

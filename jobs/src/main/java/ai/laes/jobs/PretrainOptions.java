@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
 @Command(name = "pretrain", sortOptions = false,
         description = "Computes the exact LAES of the training sequences and writes A, B, the mean, singular values, "
                 + "reconstruction errors and the readout accuracy.")
-public final class PretrainOptions implements JobLauncher.Validated {
+public final class PretrainOptions implements JobLauncher.Validated, JobLauncher.WritesOutput {
     @Option(names = "--data", required = true, paramLabel = "PREPARED", description = "Output of the prepare job.")
     String data;
 
@@ -42,6 +42,16 @@ public final class PretrainOptions implements JobLauncher.Validated {
 
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help.")
     boolean help;
+
+    @Override
+    public String out() {
+        return out;
+    }
+
+    @Override
+    public boolean overwrite() {
+        return overwrite;
+    }
 
     @Override
     public void validate() {
