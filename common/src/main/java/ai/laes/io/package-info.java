@@ -1,0 +1,2 @@
+/** Input validation and input/output helpers. */
+package ai.laes.io;
