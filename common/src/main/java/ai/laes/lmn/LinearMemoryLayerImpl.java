@@ -6,28 +6,33 @@ import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.layers.recurrent.BaseRecurrentLayer;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.activations.IActivation;
 import org.nd4j.linalg.activations.impl.ActivationIdentity;
 import org.nd4j.linalg.activations.impl.ActivationTanH;
-import org.nd4j.linalg.api.blas.params.MMulTranspose;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastCopyOp;
-import org.nd4j.linalg.api.ops.impl.reduce.Mmul;
-import org.nd4j.linalg.api.ops.impl.transforms.gradient.TanhDerivative;
+import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.Tanh;
 import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.common.primitives.Pair;
 
+import java.util.Arrays;
 import java.util.Map;
+
+import static ai.laes.lmn.LinearMemoryParamInitializer.W_HM;
+import static ai.laes.lmn.LinearMemoryParamInitializer.W_XH;
+import static ai.laes.lmn.NativeMatrix.gemm;
+import static org.nd4j.linalg.indexing.NDArrayIndex.all;
+import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
 
 /**
  * The LMN layer's forward pass and backpropagation through time, written for speed (see
  * {@link LmnTape} for the time-major buffers). Row-vector form of laes-math.md section 2, with the
  * parameter names of {@link LinearMemoryParamInitializer} and R = [Wmh | Wmm], c = [bh | bm]:
  * <pre>
- *   [z_t | m_t] = [x_t Wxh | 0] + m_{t-1} R + c      (one GEMM per step into a block prefilled with x Wxh + c)
+ *   [z_t | m_t] = [x_t Wxh | 0] + c + m_{t-1} R      (one GEMM per step into a block prefilled with x Wxh + c)
  *   h_t         = act(z_t)
  *   m_t        += h_t Whm                            (second GEMM, accumulating)
  * </pre>
@@ -37,6 +42,7 @@ import java.util.Map;
  *   dR = [m_0..m_{T-1}]^T E   dWhm = H^T dM   dWxh = X^T dZ   dc = column sums of E   dL/dx = dZ Wxh^T
  * </pre>
  * so the loop holds only the recurrence and each weight gradient is one GEMM over all T*b rows.
+ * For tanh, act'(z_t) = 1 - h_t^2 is taken from the stored h_t.
  * <p>
  * Masks (variable lengths), as DL4J's SimpleRnn: a masked step outputs m_t = 0, and the next step starts
  * from that zero state, so with padding at the end the real steps are unaffected and with padding at
@@ -50,12 +56,8 @@ public class LinearMemoryLayerImpl extends BaseRecurrentLayer<LinearMemoryLayer>
     /** Key of the last memory state m_T in the rnnTimeStep / truncated-BPTT state maps. */
     public static final String STATE_KEY_MEMORY = "m";
 
-    private static final MMulTranspose NN = MMulTranspose.allFalse();
-    private static final MMulTranspose NT = MMulTranspose.builder().transposeB(true).build();
-    private static final MMulTranspose TN = MMulTranspose.builder().transposeA(true).build();
-
     private transient LmnTape tape;
-    /** The input and initial state the tape holds a complete forward pass for (null: none). */
+    /** The input the tape holds a complete training forward pass for (null: none), and its initial state. */
     private transient INDArray tapeInput;
     private transient INDArray tapeM0;
 
@@ -104,43 +106,42 @@ public class LinearMemoryLayerImpl extends BaseRecurrentLayer<LinearMemoryLayer>
         LmnTape tp = (tape != null && tapeInput == input) ? tape : forward(tapeM0, true);
         tapeInput = null; // the backward pass overwrites parts of the tape
         LinearMemoryLayer c = layerConf();
-        INDArray r = LinearMemoryParamInitializer.recurrentBlock(c, paramsFlattened);
-        INDArray wxh = params.get(LinearMemoryParamInitializer.W_XH);
-        INDArray whm = params.get(LinearMemoryParamInitializer.W_HM);
-        int T = tp.T;
-        int first = tbpttBackLength > 0 ? Math.max(0, T - tbpttBackLength) : 0; // first step index (0-based)
+        NativeMatrix r = NativeMatrix.of(LinearMemoryParamInitializer.recurrentBlock(c, paramsFlattened));
+        NativeMatrix whm = NativeMatrix.of(params.get(W_HM));
+        NativeMatrix wxh = NativeMatrix.of(params.get(W_XH));
+        int T = tp.T, b = tp.b, nH = tp.nH, nM = tp.nM;
+        int first = tbpttBackLength > 0 ? Math.max(0, T - tbpttBackLength) : 0; // earliest step (0-based) reached
 
-        // dL/dm_t from above, time-major; steps before `first` get no gradient (truncated BPTT)
-        tp.dm3.assign(permuteIfNWC(epsilon).permute(2, 0, 1));
+        INDArray eps = permuteIfNWC(epsilon);
+        Elements.ncwToTimeMajor(eps, Elements.of(eps), tp.dE, nH, nH + nM);
         if (first > 0) {
-            tp.d.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, (long) first * tp.b),
-                    org.nd4j.linalg.indexing.NDArrayIndex.all()).assign(0);
+            tp.d.get(interval(0, (long) first * b), all()).assign(0);
         }
         IActivation act = c.getActivationFn();
         for (int t = T - 1; t >= first; t--) {
-            INDArray dm = tp.dmStep[t];
+            NativeMatrix et = tp.dN.rows((long) t * b, b);
+            NativeMatrix dm = et.cols(nH, nM);
             if (t < T - 1) {
-                mmul(tp.dStep[t + 1], r, dm, NT, 1.0);
+                gemm(tp.dN.rows((long) (t + 1) * b, b), false, r, true, dm, 1.0);
             }
             if (maskArray != null) {
-                dm.muliColumnVector(maskColumn(t));
+                tp.dmStep[t].muliColumnVector(maskColumn(t));
             }
-            INDArray dz = tp.dzStep[t];
-            mmul(dm, whm, dz, NT, 0.0);
-            activationBackprop(act, tp.zStep[t + 1], dz);
+            gemm(dm, false, whm, true, et.cols(0, nH), 0.0);
+            activationBackprop(act, tp, t);
         }
 
-        gradientsFlattened.assign(0);
         Map<String, INDArray> g = gradientViews;
-        INDArray gradR = LinearMemoryParamInitializer.recurrentBlock(c, gradientsFlattened);
-        mmul(tp.mPrev, tp.d, gradR, TN, 0.0);
-        mmul(tp.h, tp.dmAll, g.get(LinearMemoryParamInitializer.W_HM), TN, 0.0);
-        mmul(tp.x, tp.dzAll, g.get(LinearMemoryParamInitializer.W_XH), TN, 0.0);
+        long tb = (long) T * b;
+        gemm(tp.sN.rows(0, (int) tb).cols(nH, nM), true, tp.dN, false,
+                NativeMatrix.of(LinearMemoryParamInitializer.recurrentBlock(c, gradientsFlattened)), 0.0);
+        gemm(tp.hN, true, tp.dN.cols(nH, nM), false, NativeMatrix.of(g.get(W_HM)), 0.0);
+        gemm(tp.xN, true, tp.dN.cols(0, nH), false, NativeMatrix.of(g.get(W_XH)), 0.0);
         tp.d.sum(LinearMemoryParamInitializer.biasRow(c, gradientsFlattened), 0);
-        mmul(tp.dzAll, wxh, tp.dx, NT, 0.0);
+        gemm(tp.dN.cols(0, nH), false, wxh, true, tp.dxN, 0.0);
         INDArray epsOut = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType,
-                new long[]{tp.b, tp.nIn, T}, 'f');
-        epsOut.assign(tp.dx3.permute(1, 2, 0));
+                new long[]{b, tp.nIn, T}, 'f');
+        Elements.timeMajorToNcw(tp.dxE, 0, tp.nIn, epsOut, Elements.of(epsOut));
 
         Gradient grad = new DefaultGradient(gradientsFlattened);
         for (String key : LinearMemoryParamInitializer.getInstance().paramKeys(c)) {
@@ -161,7 +162,7 @@ public class LinearMemoryLayerImpl extends BaseRecurrentLayer<LinearMemoryLayer>
         INDArray in = permuteIfNWC(input.castTo(dataType));
         if (in.rank() != 3) {
             throw new IllegalStateException("LinearMemoryLayer expects rank 3 input [batch, nIn, T], got "
-                    + java.util.Arrays.toString(in.shape()));
+                    + Arrays.toString(in.shape()));
         }
         LinearMemoryLayer c = layerConf();
         long b = in.size(0), T = in.size(2);
@@ -174,24 +175,26 @@ public class LinearMemoryLayerImpl extends BaseRecurrentLayer<LinearMemoryLayer>
             tape = new LmnTape(dataType, (int) b, (int) T, (int) c.getNIn(), (int) c.getNH(), (int) c.getNOut());
         }
         LmnTape tp = tape;
-        INDArray r = LinearMemoryParamInitializer.recurrentBlock(c, paramsFlattened);
+        int nH = tp.nH, nM = tp.nM, bi = tp.b;
+        NativeMatrix r = NativeMatrix.of(LinearMemoryParamInitializer.recurrentBlock(c, paramsFlattened));
+        NativeMatrix whm = NativeMatrix.of(params.get(W_HM));
+        NativeMatrix wxh = NativeMatrix.of(params.get(W_XH));
         INDArray bias = LinearMemoryParamInitializer.biasRow(c, paramsFlattened);
-        INDArray wxh = params.get(LinearMemoryParamInitializer.W_XH);
-        INDArray whm = params.get(LinearMemoryParamInitializer.W_HM);
         IActivation act = c.getActivationFn();
 
-        tp.x3.assign(in.permute(2, 0, 1));
+        Elements.ncwToTimeMajor(in, Elements.of(in), tp.xE, 0, tp.nIn);
         Nd4j.getExecutioner().exec(new BroadcastCopyOp(tp.sIn, bias, tp.sIn, 1));
-        mmul(tp.x, wxh, tp.zAll, NN, 1.0);
+        gemm(tp.xN, false, wxh, false, tp.sN.rows(bi, tp.T * bi).cols(0, nH), 1.0);
         if (m0 == null) {
             tp.mStep[0].assign(0);
         } else {
             tp.mStep[0].assign(m0);
         }
         for (int t = 1; t <= tp.T; t++) {
-            mmul(tp.mStep[t - 1], r, tp.sStep[t], NN, 1.0);
+            NativeMatrix st = tp.sN.rows((long) t * bi, bi);
+            gemm(tp.sN.rows((long) (t - 1) * bi, bi).cols(nH, nM), false, r, false, st, 1.0);
             activation(act, tp.zStep[t], tp.hStep[t - 1]);
-            mmul(tp.hStep[t - 1], whm, tp.mStep[t], NN, 1.0);
+            gemm(tp.hN.rows((long) (t - 1) * bi, bi), false, whm, false, st.cols(nH, nM), 1.0);
             if (maskArray != null) {
                 tp.mStep[t].muliColumnVector(maskColumn(t - 1));
             }
@@ -205,17 +208,14 @@ public class LinearMemoryLayerImpl extends BaseRecurrentLayer<LinearMemoryLayer>
     private INDArray output(LmnTape tp, LayerWorkspaceMgr workspaceMgr) {
         INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType,
                 new long[]{tp.b, tp.nM, tp.T}, 'f');
-        out.assign(tp.m3.permute(1, 2, 0));
+        // m_t (t = 1..T) is in block t of s: skip block 0 (m_0) and the z columns
+        int w = tp.nH + tp.nM;
+        Elements.timeMajorToNcw(tp.sE, tp.b * w + tp.nH, w, out, Elements.of(out));
         return permuteIfNWC(out);
     }
 
     private INDArray maskColumn(int t) {
         return maskArray.getColumn(t, true).castTo(dataType);
-    }
-
-    /** c = a op b + beta c; c may be a strided view (row stride > columns), which BLAS takes as ldc. */
-    private static void mmul(INDArray a, INDArray b, INDArray c, MMulTranspose mt, double beta) {
-        Nd4j.exec(new Mmul(a, b, c, 1.0, beta, mt));
     }
 
     /** h = act(z), out of place. */
@@ -230,12 +230,15 @@ public class LinearMemoryLayerImpl extends BaseRecurrentLayer<LinearMemoryLayer>
         }
     }
 
-    /** dh := act'(z) * dh; z may be overwritten. */
-    private static void activationBackprop(IActivation act, INDArray z, INDArray dh) {
-        if (act instanceof ActivationTanH) {
-            Nd4j.exec(new TanhDerivative(z, dh, dh));
+    /** dz_t := act'(z_t) * dh_t, where dh_t is in the dz block of step t (0-based). */
+    private static void activationBackprop(IActivation act, LmnTape tp, int t) {
+        INDArray dz = tp.dzStep[t];
+        if (act instanceof ActivationTanH) { // tanh' = 1 - h^2
+            Nd4j.getExecutioner().exec(new MulOp(tp.hStep[t], tp.hStep[t], tp.scratch));
+            tp.scratch.rsubi(1.0);
+            dz.muli(tp.scratch);
         } else if (!(act instanceof ActivationIdentity)) {
-            dh.assign(act.backprop(z, dh).getFirst());
+            dz.assign(act.backprop(tp.zStep[t + 1], dz).getFirst()); // z_t is no longer needed
         }
     }
 

@@ -19,20 +19,25 @@ import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
  *   d  [T*b,     nH + nM]   block t-1: [dL/dz_t | dL/dm_t]   (m_t before masking)
  *   dx [T*b,     nIn]       dL/dx_1..dL/dx_T
  * </pre>
- * Per-step views are created once here, since creating a view costs as much as a small op.
+ * Per-step views are created once here, since creating a view costs as much as a small op; GEMMs go
+ * through {@link NativeMatrix} blocks of the same buffers.
  */
 final class LmnTape {
     final DataType dataType;
     final int b, T, nIn, nH, nM;
     final INDArray x, s, h, d, dx;
+    /** Scratch [b, nH] for the activation derivative. */
+    final INDArray scratch;
     /** Per step t = 0..T: the block of s, its z part and its m part. */
     final INDArray[] sStep, zStep, mStep;
     /** Per step t = 1..T at index t-1: h_t, the d block, its dz part and its dm part. */
     final INDArray[] hStep, dStep, dzStep, dmStep;
-    /** All-steps matrices: rows of steps 1..T of s; z_1..z_T; m_0..m_{T-1}; dz; dm. */
-    final INDArray sIn, zAll, mPrev, dzAll, dmAll;
-    /** 3-d views [T, b, n] for the one-op NCW conversions. */
-    final INDArray x3, m3, dm3, dx3;
+    /** Rows of steps 1..T of s. */
+    final INDArray sIn;
+    /** The same buffers for direct BLAS calls. */
+    final NativeMatrix xN, sN, hN, dN, dxN;
+    /** Java element access for the NCW conversions. */
+    final Elements xE, sE, dE, dxE;
 
     LmnTape(DataType dataType, int b, int T, int nIn, int nH, int nM) {
         this.dataType = dataType;
@@ -48,6 +53,7 @@ final class LmnTape {
             h = Nd4j.create(dataType, new long[]{(long) T * b, nH}, 'c');
             d = Nd4j.create(dataType, new long[]{(long) T * b, w}, 'c');
             dx = Nd4j.create(dataType, new long[]{(long) T * b, nIn}, 'c');
+            scratch = Nd4j.create(dataType, new long[]{b, nH}, 'c');
             sStep = new INDArray[T + 1];
             zStep = new INDArray[T + 1];
             mStep = new INDArray[T + 1];
@@ -68,14 +74,15 @@ final class LmnTape {
             }
             long tb = (long) T * b;
             sIn = s.get(interval(b, tb + b), all());
-            zAll = s.get(interval(b, tb + b), interval(0, nH));
-            mPrev = s.get(interval(0, tb), interval(nH, w));
-            dzAll = d.get(all(), interval(0, nH));
-            dmAll = d.get(all(), interval(nH, w));
-            x3 = x.reshape('c', T, b, nIn);
-            m3 = s.reshape('c', T + 1, b, w).get(interval(1, T + 1), all(), interval(nH, w));
-            dm3 = d.reshape('c', T, b, w).get(all(), all(), interval(nH, w));
-            dx3 = dx.reshape('c', T, b, nIn);
+            xN = NativeMatrix.of(x);
+            sN = NativeMatrix.of(s);
+            hN = NativeMatrix.of(h);
+            dN = NativeMatrix.of(d);
+            dxN = NativeMatrix.of(dx);
+            xE = Elements.of(x);
+            sE = Elements.of(s);
+            dE = Elements.of(d);
+            dxE = Elements.of(dx);
         }
     }
 

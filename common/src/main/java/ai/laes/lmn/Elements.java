@@ -1,0 +1,74 @@
+package ai.laes.lmn;
+
+import org.bytedeco.javacpp.DoublePointer;
+import org.bytedeco.javacpp.FloatPointer;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
+
+/**
+ * Element access to an ND4J array's native memory from Java (as doubles), for the layout conversions
+ * between DL4J's [batch, n, T] arrays and the layer's time-major buffers: one Java loop with arbitrary
+ * strides instead of ND4J's generic permuted assign, which is an order of magnitude slower here.
+ * Index 0 is the array's first element (its view offset is already applied).
+ */
+abstract class Elements {
+    abstract double get(int i);
+
+    abstract void set(int i, double v);
+
+    /** Elements of {@code a}, covering every index reachable through its shape and strides. */
+    static Elements of(INDArray a) {
+        long span = 1;
+        for (int d = 0; d < a.rank(); d++) {
+            span += (a.size(d) - 1) * Math.abs(a.stride(d));
+        }
+        if (a.dataType() == DataType.FLOAT) {
+            FloatBuffer fb = new FloatPointer(a.data().addressPointer()).position(0).capacity(span).limit(span).asBuffer();
+            return new Elements() {
+                double get(int i) { return fb.get(i); }
+                void set(int i, double v) { fb.put(i, (float) v); }
+            };
+        }
+        if (a.dataType() == DataType.DOUBLE) {
+            DoubleBuffer db = new DoublePointer(a.data().addressPointer()).position(0).capacity(span).limit(span).asBuffer();
+            return new Elements() {
+                double get(int i) { return db.get(i); }
+                void set(int i, double v) { db.put(i, v); }
+            };
+        }
+        throw new IllegalArgumentException("Elements supports FLOAT and DOUBLE, got " + a.dataType());
+    }
+
+    /**
+     * Copies a 3-d array a[i][j][t] (any strides; [b, n, T]) to or from the time-major block
+     * m[start + (t * b + i) * ld + j] of a row-major buffer.
+     */
+    static void ncwToTimeMajor(INDArray ncw, Elements src, Elements dst, int start, int ld) {
+        int b = (int) ncw.size(0), n = (int) ncw.size(1), T = (int) ncw.size(2);
+        int s0 = (int) ncw.stride(0), s1 = (int) ncw.stride(1), s2 = (int) ncw.stride(2);
+        for (int t = 0; t < T; t++) {
+            for (int i = 0; i < b; i++) {
+                int from = i * s0 + t * s2, to = start + (t * b + i) * ld;
+                for (int j = 0; j < n; j++) {
+                    dst.set(to + j, src.get(from + j * s1));
+                }
+            }
+        }
+    }
+
+    static void timeMajorToNcw(Elements src, int start, int ld, INDArray ncw, Elements dst) {
+        int b = (int) ncw.size(0), n = (int) ncw.size(1), T = (int) ncw.size(2);
+        int s0 = (int) ncw.stride(0), s1 = (int) ncw.stride(1), s2 = (int) ncw.stride(2);
+        for (int t = 0; t < T; t++) {
+            for (int i = 0; i < b; i++) {
+                int to = i * s0 + t * s2, from = start + (t * b + i) * ld;
+                for (int j = 0; j < n; j++) {
+                    dst.set(to + j * s1, src.get(from + j));
+                }
+            }
+        }
+    }
+}
