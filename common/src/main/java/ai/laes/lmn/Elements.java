@@ -71,4 +71,18 @@ abstract class Elements {
             }
         }
     }
+
+    /**
+     * The tanh derivative in place: d[i][j] *= 1 - h[i][j]^2 over a rows x cols block, d at
+     * {@code dStart + i * dLd + j} and h at {@code hStart + i * hLd + j}.
+     */
+    static void timesTanhDerivative(Elements d, int dStart, int dLd, Elements h, int hStart, int hLd, int rows, int cols) {
+        for (int i = 0; i < rows; i++) {
+            int di = dStart + i * dLd, hi = hStart + i * hLd;
+            for (int j = 0; j < cols; j++) {
+                double hv = h.get(hi + j);
+                d.set(di + j, d.get(di + j) * (1 - hv * hv));
+            }
+        }
+    }
 }

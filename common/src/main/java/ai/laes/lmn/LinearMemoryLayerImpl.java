@@ -14,7 +14,6 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastCopyOp;
-import org.nd4j.linalg.api.ops.impl.transforms.pairwise.arithmetic.MulOp;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.Tanh;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -39,7 +38,7 @@ import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
  * Backward, with g_t = dL/dm_t from above and e_t = [dL/dz_t | dL/dm_t]:
  * <pre>
  *   dL/dm_t = g_t + e_{t+1} R^T          dL/dh_t = dL/dm_t Whm^T        dL/dz_t = act'(z_t) * dL/dh_t
- *   dR = [m_0..m_{T-1}]^T E   dWhm = H^T dM   dWxh = X^T dZ   dc = column sums of E   dL/dx = dZ Wxh^T
+ *   dR = [m_0..m_{T-1}]^T E   dWhm = H^T dM   dWxh = X^T dZ   dc = 1^T E   dL/dx = dZ Wxh^T
  * </pre>
  * so the loop holds only the recurrence and each weight gradient is one GEMM over all T*b rows.
  * For tanh, act'(z_t) = 1 - h_t^2 is taken from the stored h_t.
@@ -137,7 +136,7 @@ public class LinearMemoryLayerImpl extends BaseRecurrentLayer<LinearMemoryLayer>
                 NativeMatrix.of(LinearMemoryParamInitializer.recurrentBlock(c, gradientsFlattened)), 0.0);
         gemm(tp.hN, true, tp.dN.cols(nH, nM), false, NativeMatrix.of(g.get(W_HM)), 0.0);
         gemm(tp.xN, true, tp.dN.cols(0, nH), false, NativeMatrix.of(g.get(W_XH)), 0.0);
-        tp.d.sum(LinearMemoryParamInitializer.biasRow(c, gradientsFlattened), 0);
+        gemm(tp.onesN, false, tp.dN, false, NativeMatrix.of(LinearMemoryParamInitializer.biasRow(c, gradientsFlattened)), 0.0);
         gemm(tp.dN.cols(0, nH), false, wxh, true, tp.dxN, 0.0);
         INDArray epsOut = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType,
                 new long[]{b, tp.nIn, T}, 'f');
@@ -234,9 +233,8 @@ public class LinearMemoryLayerImpl extends BaseRecurrentLayer<LinearMemoryLayer>
     private static void activationBackprop(IActivation act, LmnTape tp, int t) {
         INDArray dz = tp.dzStep[t];
         if (act instanceof ActivationTanH) { // tanh' = 1 - h^2
-            Nd4j.getExecutioner().exec(new MulOp(tp.hStep[t], tp.hStep[t], tp.scratch));
-            tp.scratch.rsubi(1.0);
-            dz.muli(tp.scratch);
+            int w = tp.nH + tp.nM;
+            Elements.timesTanhDerivative(tp.dE, t * tp.b * w, w, tp.hE, t * tp.b * tp.nH, tp.nH, tp.b, tp.nH);
         } else if (!(act instanceof ActivationIdentity)) {
             dz.assign(act.backprop(tp.zStep[t + 1], dz).getFirst()); // z_t is no longer needed
         }

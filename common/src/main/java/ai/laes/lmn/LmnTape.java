@@ -26,8 +26,8 @@ final class LmnTape {
     final DataType dataType;
     final int b, T, nIn, nH, nM;
     final INDArray x, s, h, d, dx;
-    /** Scratch [b, nH] for the activation derivative. */
-    final INDArray scratch;
+    /** A row of T*b ones: column sums as one GEMM. */
+    final INDArray ones;
     /** Per step t = 0..T: the block of s, its z part and its m part. */
     final INDArray[] sStep, zStep, mStep;
     /** Per step t = 1..T at index t-1: h_t, the d block, its dz part and its dm part. */
@@ -37,7 +37,8 @@ final class LmnTape {
     /** The same buffers for direct BLAS calls. */
     final NativeMatrix xN, sN, hN, dN, dxN;
     /** Java element access for the NCW conversions. */
-    final Elements xE, sE, dE, dxE;
+    final Elements xE, sE, hE, dE, dxE;
+    final NativeMatrix onesN;
 
     LmnTape(DataType dataType, int b, int T, int nIn, int nH, int nM) {
         this.dataType = dataType;
@@ -53,7 +54,7 @@ final class LmnTape {
             h = Nd4j.create(dataType, new long[]{(long) T * b, nH}, 'c');
             d = Nd4j.create(dataType, new long[]{(long) T * b, w}, 'c');
             dx = Nd4j.create(dataType, new long[]{(long) T * b, nIn}, 'c');
-            scratch = Nd4j.create(dataType, new long[]{b, nH}, 'c');
+            ones = Nd4j.ones(dataType, 1, (long) T * b);
             sStep = new INDArray[T + 1];
             zStep = new INDArray[T + 1];
             mStep = new INDArray[T + 1];
@@ -82,6 +83,8 @@ final class LmnTape {
             xE = Elements.of(x);
             sE = Elements.of(s);
             dE = Elements.of(d);
+            hE = Elements.of(h);
+            onesN = NativeMatrix.of(ones);
             dxE = Elements.of(dx);
         }
     }
