@@ -1,6 +1,7 @@
 package ai.laes.lmn.bench;
 
 import ai.laes.lmn.LmnNetworks;
+import org.bytedeco.javacpp.FloatPointer;
 import org.deeplearning4j.nn.conf.layers.recurrent.SimpleRnn;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.activations.Activation;
@@ -11,6 +12,10 @@ import org.nd4j.linalg.factory.Nd4j;
 
 import java.util.Arrays;
 import java.util.Random;
+
+import static org.bytedeco.openblas.global.openblas_nolapack.CblasNoTrans;
+import static org.bytedeco.openblas.global.openblas_nolapack.CblasRowMajor;
+import static org.bytedeco.openblas.global.openblas_nolapack.cblas_sgemm;
 
 /**
  * Milliseconds per batch of the LMN layer against DL4J's LSTM and SimpleRnn of the same size, in one
@@ -34,16 +39,29 @@ public final class LmnBenchmark {
         s.memory = P;
         DataSet data = batch(7);
 
-        double gemm = gemmMillis(2000);
+        double gemm = gemmMillis(2000, false);
+        double gemmBlas = gemmMillis(2000, true);
         String[] names = {"LMN", "LSTM", "SimpleRnn"};
         MultiLayerNetwork[] nets = {
                 LmnNetworks.lmnClassifier(s),
                 LmnNetworks.lstmClassifier(s),
                 LmnNetworks.classifier(s, new SimpleRnn.Builder().nIn(N_IN).nOut(P).activation(Activation.TANH).build(), P)};
-        double[][] ms = new double[nets.length][];
         int models = args.length > 2 && args[2].equals("lmn") ? 1 : nets.length;
+        double[][][] t = new double[models][3][reps];
+        // round robin, so that load from other processes affects every model alike
+        for (int r = -warm; r < reps; r++) {
+            for (int i = 0; i < models; i++) {
+                double[] one = once(nets[i], data);
+                for (int k = 0; r >= 0 && k < 3; k++) {
+                    t[i][k][r] = one[k];
+                }
+            }
+        }
+        double[][] ms = new double[models][3];
         for (int i = 0; i < models; i++) {
-            ms[i] = measure(nets[i], data, reps, warm);
+            for (int k = 0; k < 3; k++) {
+                ms[i][k] = median(t[i][k]);
+            }
         }
 
         System.out.printf("OMP_NUM_THREADS=%s, batch %d, T %d, input %d, size %d, float; median of %d after %d warm-up%n",
@@ -54,42 +72,45 @@ public final class LmnBenchmark {
             System.out.printf("%-10s %12.1f %12.1f %12.1f %10.2f %10.2f %10.2f%n", names[i], ms[i][0], ms[i][1], ms[i][2],
                     ms[i][0] / ms[0][0], ms[i][1] / ms[0][1], ms[i][2] / ms[0][2]);
         }
-        System.out.printf("GEMM [64x128]x[128x128]: %.4f ms; floor 3*T (forward) = %.1f ms, 9*T (fwd+bwd) = %.1f ms%n",
+        System.out.printf("GEMM [64x128]x[128x128] via Nd4j.gemm: %.4f ms; floor 3*T (forward) = %.1f ms, 9*T (fwd+bwd) = %.1f ms%n",
                 gemm, 3 * T * gemm, 9 * T * gemm);
-        System.out.printf("LMN fit / 9T-GEMM floor = %.2f%n", ms[0][2] / (9 * T * gemm));
+        System.out.printf("GEMM [64x128]x[128x128] via cblas_sgemm: %.4f ms; floor 3*T (forward) = %.1f ms, 9*T (fwd+bwd) = %.1f ms%n",
+                gemmBlas, 3 * T * gemmBlas, 9 * T * gemmBlas);
+        System.out.printf("LMN: output / 3T floor = %.2f, fit / 9T floor = %.2f (cblas floor)%n",
+                ms[0][0] / (3 * T * gemmBlas), ms[0][2] / (9 * T * gemmBlas));
     }
 
-    /** {output, computeGradientAndScore, fit} medians in ms. */
-    private static double[] measure(MultiLayerNetwork net, DataSet data, int reps, int warm) {
-        double[][] t = new double[3][reps];
-        for (int r = -warm; r < reps; r++) {
-            long a = System.nanoTime();
-            net.output(data.getFeatures());
-            long b = System.nanoTime();
-            net.setInput(data.getFeatures());
-            net.setLabels(data.getLabels());
-            net.computeGradientAndScore();
-            long c = System.nanoTime();
-            net.fit(data);
-            long d = System.nanoTime();
-            if (r >= 0) {
-                t[0][r] = (b - a) / 1e6;
-                t[1][r] = (c - b) / 1e6;
-                t[2][r] = (d - c) / 1e6;
-            }
-        }
-        return new double[]{median(t[0]), median(t[1]), median(t[2])};
+    /** ms of {output, computeGradientAndScore, fit} for one batch. */
+    private static double[] once(MultiLayerNetwork net, DataSet data) {
+        long a = System.nanoTime();
+        net.output(data.getFeatures());
+        long b = System.nanoTime();
+        net.setInput(data.getFeatures());
+        net.setLabels(data.getLabels());
+        net.computeGradientAndScore();
+        long c = System.nanoTime();
+        net.fit(data);
+        long d = System.nanoTime();
+        return new double[]{(b - a) / 1e6, (c - b) / 1e6, (d - c) / 1e6};
     }
 
-    private static double gemmMillis(int n) {
+    /** One [64x128]x[128x128] GEMM: through ND4J's Nd4j.gemm, or straight to the OpenBLAS ND4J links. */
+    private static double gemmMillis(int n, boolean direct) {
         INDArray a = Nd4j.rand(DataType.FLOAT, BATCH, P);
         INDArray w = Nd4j.rand(DataType.FLOAT, P, P);
         INDArray c = Nd4j.create(DataType.FLOAT, BATCH, P);
+        FloatPointer pa = (FloatPointer) a.data().addressPointer();
+        FloatPointer pw = (FloatPointer) w.data().addressPointer();
+        FloatPointer pc = (FloatPointer) c.data().addressPointer();
         double[] t = new double[5];
         for (int r = -1; r < t.length; r++) {
             long start = System.nanoTime();
             for (int i = 0; i < n; i++) {
-                Nd4j.gemm(a, w, c, false, false, 1.0, 0.0);
+                if (direct) {
+                    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, BATCH, P, P, 1f, pa, P, pw, P, 0f, pc, P);
+                } else {
+                    Nd4j.gemm(a, w, c, false, false, 1.0, 0.0);
+                }
             }
             if (r >= 0) {
                 t[r] = (System.nanoTime() - start) / 1e6 / n;
