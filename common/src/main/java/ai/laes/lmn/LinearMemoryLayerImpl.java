@@ -41,7 +41,8 @@ import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
  *   dR = [m_0..m_{T-1}]^T E   dWhm = H^T dM   dWxh = X^T dZ   dc = 1^T E   dL/dx = dZ Wxh^T
  * </pre>
  * so the loop holds only the recurrence and each weight gradient is one GEMM over all T*b rows.
- * For tanh, act'(z_t) = 1 - h_t^2 is taken from the stored h_t.
+ * For tanh, act'(z_t) = 1 - h_t^2 is taken from the stored h_t; in FLOAT networks tanh itself is a
+ * float-accurate rational approximation computed in Java ({@link Elements#tanhFloat}), in DOUBLE ND4J's op.
  * <p>
  * Masks (variable lengths), as DL4J's SimpleRnn: a masked step outputs m_t = 0, and the next step starts
  * from that zero state, so with padding at the end the real steps are unaffected and with padding at
@@ -192,7 +193,7 @@ public class LinearMemoryLayerImpl extends BaseRecurrentLayer<LinearMemoryLayer>
         for (int t = 1; t <= tp.T; t++) {
             NativeMatrix st = tp.sN.rows((long) t * bi, bi);
             gemm(tp.sN.rows((long) (t - 1) * bi, bi).cols(nH, nM), false, r, false, st, 1.0);
-            activation(act, tp.zStep[t], tp.hStep[t - 1]);
+            activation(act, tp, t);
             gemm(tp.hN.rows((long) (t - 1) * bi, bi), false, whm, false, st.cols(nH, nM), 1.0);
             if (maskArray != null) {
                 tp.mStep[t].muliColumnVector(maskColumn(t - 1));
@@ -217,9 +218,13 @@ public class LinearMemoryLayerImpl extends BaseRecurrentLayer<LinearMemoryLayer>
         return maskArray.getColumn(t, true).castTo(dataType);
     }
 
-    /** h = act(z), out of place. */
-    private static void activation(IActivation act, INDArray z, INDArray h) {
-        if (act instanceof ActivationTanH) {
+    /** h_t = act(z_t), out of place, for step t (1-based). */
+    private static void activation(IActivation act, LmnTape tp, int t) {
+        INDArray z = tp.zStep[t], h = tp.hStep[t - 1];
+        if (act instanceof ActivationTanH && tp.dataType == DataType.FLOAT) {
+            int w = tp.nH + tp.nM;
+            Elements.tanhFloat(tp.sE, t * tp.b * w, w, tp.hE, (t - 1) * tp.b * tp.nH, tp.nH, tp.b, tp.nH);
+        } else if (act instanceof ActivationTanH) {
             Nd4j.getExecutioner().exec(new Tanh(z, h));
         } else {
             h.assign(z);

@@ -10,6 +10,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.Arrays;
 import java.util.Random;
 
@@ -20,11 +22,15 @@ import static org.bytedeco.openblas.global.openblas_nolapack.cblas_sgemm;
 /**
  * Milliseconds per batch of the LMN layer against DL4J's LSTM and SimpleRnn of the same size, in one
  * process, float, sequential-MNIST shape (batch 64, T 784, input 1, size 128), plus the GEMM floor.
- * Run with OMP_NUM_THREADS=1. Arguments: [timed repetitions (default 5)] [warm-up repetitions (default 2)]
- * ["lmn" to time the LMN only].
+ * Models are timed round robin. Each figure is given as wall time and as the main thread's CPU time:
+ * with OMP_NUM_THREADS=1 all work runs on that thread, so CPU time stays meaningful when other
+ * processes load the machine. Run with OMP_NUM_THREADS=1.
+ * Arguments: [timed repetitions (default 5)] [warm-up repetitions (default 2)] ["lmn" to time the LMN only].
  */
 public final class LmnBenchmark {
     private static final int BATCH = 64, T = 784, N_IN = 1, P = 128, CLASSES = 10;
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+    private static final String[] PHASES = {"output", "fwd+bwd", "fit"};
 
     private LmnBenchmark() {
     }
@@ -39,72 +45,85 @@ public final class LmnBenchmark {
         s.memory = P;
         DataSet data = batch(7);
 
-        double gemm = gemmMillis(2000, false);
-        double gemmBlas = gemmMillis(2000, true);
         String[] names = {"LMN", "LSTM", "SimpleRnn"};
         MultiLayerNetwork[] nets = {
                 LmnNetworks.lmnClassifier(s),
                 LmnNetworks.lstmClassifier(s),
                 LmnNetworks.classifier(s, new SimpleRnn.Builder().nIn(N_IN).nOut(P).activation(Activation.TANH).build(), P)};
         int models = args.length > 2 && args[2].equals("lmn") ? 1 : nets.length;
-        double[][][] t = new double[models][3][reps];
-        // round robin, so that load from other processes affects every model alike
+        double[][][] wall = new double[models][3][reps], cpu = new double[models][3][reps];
         for (int r = -warm; r < reps; r++) {
             for (int i = 0; i < models; i++) {
-                double[] one = once(nets[i], data);
+                double[][] one = once(nets[i], data);
                 for (int k = 0; r >= 0 && k < 3; k++) {
-                    t[i][k][r] = one[k];
+                    wall[i][k][r] = one[0][k];
+                    cpu[i][k][r] = one[1][k];
                 }
             }
         }
+        double[] gemmNd4j = gemmMillis(2000, false), gemmBlas = gemmMillis(2000, true);
+
+        System.out.printf("OMP_NUM_THREADS=%s, batch %d, T %d, input %d, size %d, float; median of %d after %d warm-up%n",
+                System.getenv("OMP_NUM_THREADS"), BATCH, T, N_IN, P, reps, warm);
+        double[][] cpuMs = table("thread CPU ms", names, cpu);
+        table("wall ms", names, wall);
+        System.out.printf("%nGEMM [64x128]x[128x128]      %10s %10s%n", "CPU ms", "wall ms");
+        System.out.printf("  via Nd4j.gemm             %10.4f %10.4f%n", gemmNd4j[1], gemmNd4j[0]);
+        System.out.printf("  via cblas_sgemm (direct)  %10.4f %10.4f%n", gemmBlas[1], gemmBlas[0]);
+        double floor3 = 3 * T * gemmBlas[1], floor9 = 9 * T * gemmBlas[1];
+        System.out.printf("GEMM floor (direct, CPU): 3*T = %.1f ms (forward), 9*T = %.1f ms (forward + backward)%n", floor3, floor9);
+        System.out.printf("LMN (CPU): output / 3T floor = %.2f, fwd+bwd / 9T floor = %.2f, fit / 9T floor = %.2f%n",
+                cpuMs[0][0] / floor3, cpuMs[0][1] / floor9, cpuMs[0][2] / floor9);
+    }
+
+    private static double[][] table(String title, String[] names, double[][][] t) {
+        int models = t.length;
         double[][] ms = new double[models][3];
         for (int i = 0; i < models; i++) {
             for (int k = 0; k < 3; k++) {
                 ms[i][k] = median(t[i][k]);
             }
         }
-
-        System.out.printf("OMP_NUM_THREADS=%s, batch %d, T %d, input %d, size %d, float; median of %d after %d warm-up%n",
-                System.getenv("OMP_NUM_THREADS"), BATCH, T, N_IN, P, reps, warm);
-        System.out.printf("%-10s %12s %12s %12s %10s %10s %10s%n", "model", "output ms", "fwd+bwd ms", "fit ms",
+        System.out.printf("%n%s%n%-10s %10s %10s %10s %10s %10s %10s%n", title, "model", PHASES[0], PHASES[1], PHASES[2],
                 "out/LMN", "fb/LMN", "fit/LMN");
         for (int i = 0; i < models; i++) {
-            System.out.printf("%-10s %12.1f %12.1f %12.1f %10.2f %10.2f %10.2f%n", names[i], ms[i][0], ms[i][1], ms[i][2],
+            System.out.printf("%-10s %10.1f %10.1f %10.1f %10.2f %10.2f %10.2f%n", names[i], ms[i][0], ms[i][1], ms[i][2],
                     ms[i][0] / ms[0][0], ms[i][1] / ms[0][1], ms[i][2] / ms[0][2]);
         }
-        System.out.printf("GEMM [64x128]x[128x128] via Nd4j.gemm: %.4f ms; floor 3*T (forward) = %.1f ms, 9*T (fwd+bwd) = %.1f ms%n",
-                gemm, 3 * T * gemm, 9 * T * gemm);
-        System.out.printf("GEMM [64x128]x[128x128] via cblas_sgemm: %.4f ms; floor 3*T (forward) = %.1f ms, 9*T (fwd+bwd) = %.1f ms%n",
-                gemmBlas, 3 * T * gemmBlas, 9 * T * gemmBlas);
-        System.out.printf("LMN: output / 3T floor = %.2f, fit / 9T floor = %.2f (cblas floor)%n",
-                ms[0][0] / (3 * T * gemmBlas), ms[0][2] / (9 * T * gemmBlas));
+        return ms;
     }
 
-    /** ms of {output, computeGradientAndScore, fit} for one batch. */
-    private static double[] once(MultiLayerNetwork net, DataSet data) {
-        long a = System.nanoTime();
-        net.output(data.getFeatures());
-        long b = System.nanoTime();
-        net.setInput(data.getFeatures());
-        net.setLabels(data.getLabels());
-        net.computeGradientAndScore();
-        long c = System.nanoTime();
-        net.fit(data);
-        long d = System.nanoTime();
-        return new double[]{(b - a) / 1e6, (c - b) / 1e6, (d - c) / 1e6};
+    /** {wall, cpu} ms of {output, computeGradientAndScore, fit} for one batch. */
+    private static double[][] once(MultiLayerNetwork net, DataSet data) {
+        double[][] ms = new double[2][3];
+        for (int k = 0; k < 3; k++) {
+            long w = System.nanoTime(), c = THREADS.getCurrentThreadCpuTime();
+            if (k == 0) {
+                net.output(data.getFeatures());
+            } else if (k == 1) {
+                net.setInput(data.getFeatures());
+                net.setLabels(data.getLabels());
+                net.computeGradientAndScore();
+            } else {
+                net.fit(data);
+            }
+            ms[0][k] = (System.nanoTime() - w) / 1e6;
+            ms[1][k] = (THREADS.getCurrentThreadCpuTime() - c) / 1e6;
+        }
+        return ms;
     }
 
-    /** One [64x128]x[128x128] GEMM: through ND4J's Nd4j.gemm, or straight to the OpenBLAS ND4J links. */
-    private static double gemmMillis(int n, boolean direct) {
+    /** {wall, cpu} ms of one [64x128]x[128x128] GEMM: through Nd4j.gemm, or straight to the OpenBLAS ND4J links. */
+    private static double[] gemmMillis(int n, boolean direct) {
         INDArray a = Nd4j.rand(DataType.FLOAT, BATCH, P);
         INDArray w = Nd4j.rand(DataType.FLOAT, P, P);
         INDArray c = Nd4j.create(DataType.FLOAT, BATCH, P);
         FloatPointer pa = (FloatPointer) a.data().addressPointer();
         FloatPointer pw = (FloatPointer) w.data().addressPointer();
         FloatPointer pc = (FloatPointer) c.data().addressPointer();
-        double[] t = new double[5];
-        for (int r = -1; r < t.length; r++) {
-            long start = System.nanoTime();
+        double[][] t = new double[2][5];
+        for (int r = -1; r < 5; r++) {
+            long start = System.nanoTime(), cpu = THREADS.getCurrentThreadCpuTime();
             for (int i = 0; i < n; i++) {
                 if (direct) {
                     cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, BATCH, P, P, 1f, pa, P, pw, P, 0f, pc, P);
@@ -113,10 +132,11 @@ public final class LmnBenchmark {
                 }
             }
             if (r >= 0) {
-                t[r] = (System.nanoTime() - start) / 1e6 / n;
+                t[0][r] = (System.nanoTime() - start) / 1e6 / n;
+                t[1][r] = (THREADS.getCurrentThreadCpuTime() - cpu) / 1e6 / n;
             }
         }
-        return median(t);
+        return new double[]{median(t[0]), median(t[1])};
     }
 
     private static DataSet batch(long seed) {
