@@ -19,6 +19,9 @@ abstract class Elements {
 
     abstract void set(int i, double v);
 
+    /** dst[dstIndex .. dstIndex+length) = this[index .. index+length), a bulk copy (same data type). */
+    abstract void copyTo(int index, Elements dst, int dstIndex, int length);
+
     /** Elements of {@code a}, covering every index reachable through its shape and strides. */
     static Elements of(INDArray a) {
         long span = 1;
@@ -30,6 +33,10 @@ abstract class Elements {
             return new Elements() {
                 double get(int i) { return fb.get(i); }
                 void set(int i, double v) { fb.put(i, (float) v); }
+                void copyTo(int index, Elements dst, int dstIndex, int length) {
+                    ((FloatBuffer) dst.buffer()).put(dstIndex, fb, index, length);
+                }
+                Object buffer() { return fb; }
             };
         }
         if (a.dataType() == DataType.DOUBLE) {
@@ -37,6 +44,10 @@ abstract class Elements {
             return new Elements() {
                 double get(int i) { return db.get(i); }
                 void set(int i, double v) { db.put(i, v); }
+                void copyTo(int index, Elements dst, int dstIndex, int length) {
+                    ((DoubleBuffer) dst.buffer()).put(dstIndex, db, index, length);
+                }
+                Object buffer() { return db; }
             };
         }
         throw new IllegalArgumentException("Elements supports FLOAT and DOUBLE, got " + a.dataType());
@@ -83,6 +94,15 @@ abstract class Elements {
                 double hv = h.get(hi + j);
                 d.set(di + j, d.get(di + j) * (1 - hv * hv));
             }
+        }
+    }
+
+    abstract Object buffer();
+
+    /** dst[dStart + i * dLd + j] = src[sStart + i * sLd + j] over a rows x cols block, row by row in bulk. */
+    static void copyRows(Elements src, int sStart, int sLd, Elements dst, int dStart, int dLd, int rows, int cols) {
+        for (int i = 0; i < rows; i++) {
+            src.copyTo(sStart + i * sLd, dst, dStart + i * dLd, cols);
         }
     }
 

@@ -204,14 +204,17 @@ public class LinearMemoryLayerImpl extends BaseRecurrentLayer<LinearMemoryLayer>
         return tp;
     }
 
-    /** The memory sequence m_1..m_T as [b, nM, T] (or NWC) in the activations workspace. */
+    /**
+     * The memory sequence m_1..m_T as [b, nM, T] (or NWC) in the activations workspace: a time-major
+     * [T, b, nM] array, filled by a sequential copy from the tape, returned as its permuted view (DL4J's
+     * recurrent consumers accept any strides).
+     */
     private INDArray output(LmnTape tp, LayerWorkspaceMgr workspaceMgr) {
-        INDArray out = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType,
-                new long[]{tp.b, tp.nM, tp.T}, 'f');
-        // m_t (t = 1..T) is in block t of s: skip block 0 (m_0) and the z columns
-        int w = tp.nH + tp.nM;
-        Elements.timeMajorToNcw(tp.sE, tp.b * w + tp.nH, w, out, Elements.of(out));
-        return permuteIfNWC(out);
+        INDArray timeMajor = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType,
+                new long[]{tp.T, tp.b, tp.nM}, 'c');
+        Elements.copyRows(tp.sE, tp.b * (tp.nH + tp.nM) + tp.nH, tp.nH + tp.nM, Elements.of(timeMajor), 0, tp.nM,
+                tp.T * tp.b, tp.nM);
+        return permuteIfNWC(timeMajor.permute(1, 2, 0));
     }
 
     private INDArray maskColumn(int t) {
