@@ -48,6 +48,10 @@ final class LmnTape {
         this.nH = nH;
         this.nM = nM;
         int w = nH + nM;
+        if ((long) (T + 1) * b * Math.max(w, nIn) > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("LinearMemoryLayer: batch " + b + " x T " + T + " x " + w
+                    + " exceeds the 2^31 elements its buffers index; use smaller minibatches");
+        }
         try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
             x = Nd4j.create(dataType, new long[]{(long) T * b, nIn}, 'c');
             s = Nd4j.create(dataType, new long[]{(long) (T + 1) * b, w}, 'c');
