@@ -1,0 +1,256 @@
+package ai.laes.lmn;
+
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.gradient.DefaultGradient;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.layers.recurrent.BaseRecurrentLayer;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.common.primitives.Pair;
+import org.nd4j.linalg.activations.IActivation;
+import org.nd4j.linalg.activations.impl.ActivationIdentity;
+import org.nd4j.linalg.activations.impl.ActivationTanH;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastCopyOp;
+import org.nd4j.linalg.api.ops.impl.transforms.strict.Tanh;
+import org.nd4j.linalg.factory.Nd4j;
+
+import java.util.Arrays;
+import java.util.Map;
+
+import static ai.laes.lmn.LinearMemoryParamInitializer.W_HM;
+import static ai.laes.lmn.LinearMemoryParamInitializer.W_XH;
+import static ai.laes.lmn.NativeMatrix.gemm;
+import static org.nd4j.linalg.indexing.NDArrayIndex.all;
+import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
+
+/**
+ * The LMN layer's forward pass and backpropagation through time, written for speed (see
+ * {@link LmnTape} for the time-major buffers). Row-vector form of laes-math.md section 2, with the
+ * parameter names of {@link LinearMemoryParamInitializer} and R = [Wmh | Wmm], c = [bh | bm]:
+ * <pre>
+ *   [z_t | m_t] = [x_t Wxh | 0] + c + m_{t-1} R      (one GEMM per step into a block prefilled with x Wxh + c)
+ *   h_t         = act(z_t)
+ *   m_t        += h_t Whm                            (second GEMM, accumulating)
+ * </pre>
+ * Backward, with g_t = dL/dm_t from above and e_t = [dL/dz_t | dL/dm_t]:
+ * <pre>
+ *   dL/dm_t = g_t + e_{t+1} R^T          dL/dh_t = dL/dm_t Whm^T        dL/dz_t = act'(z_t) * dL/dh_t
+ *   dR = [m_0..m_{T-1}]^T E   dWhm = H^T dM   dWxh = X^T dZ   dc = 1^T E   dL/dx = dZ Wxh^T
+ * </pre>
+ * so the loop holds only the recurrence and each weight gradient is one GEMM over all T*b rows.
+ * For tanh, act'(z_t) = 1 - h_t^2 is taken from the stored h_t; in FLOAT networks tanh itself is a
+ * float-accurate rational approximation computed in Java ({@link Elements#tanhFloat}), in DOUBLE ND4J's op.
+ * <p>
+ * Masks (variable lengths), as DL4J's SimpleRnn: a masked step outputs m_t = 0, and the next step starts
+ * from that zero state, so with padding at the end the real steps are unaffected and with padding at
+ * the start each sequence starts from m = 0 at its first real step. Masked steps pass no gradient.
+ * <p>
+ * A training forward pass keeps its tape; the backward pass that follows reuses it instead of
+ * recomputing the forward pass (DL4J calls activate(training) then backpropGradient on the same input).
+ * Weight noise and dropout on this layer's input are not supported.
+ */
+public class LinearMemoryLayerImpl extends BaseRecurrentLayer<LinearMemoryLayer> {
+    /** Key of the last memory state m_T in the rnnTimeStep / truncated-BPTT state maps. */
+    public static final String STATE_KEY_MEMORY = "m";
+
+    private transient LmnTape tape;
+    /** The input the tape holds a complete training forward pass for (null: none), and its initial state. */
+    private transient INDArray tapeInput;
+    private transient INDArray tapeM0;
+
+    public LinearMemoryLayerImpl(NeuralNetConfiguration conf, DataType dataType) {
+        super(conf, dataType);
+    }
+
+    @Override
+    public boolean isPretrainLayer() {
+        return false;
+    }
+
+    @Override
+    public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
+        return output(forward(null, training), workspaceMgr);
+    }
+
+    @Override
+    public INDArray rnnTimeStep(INDArray input, LayerWorkspaceMgr workspaceMgr) {
+        setInput(input, workspaceMgr);
+        LmnTape tp = forward(stateMap.get(STATE_KEY_MEMORY), false);
+        stateMap.put(STATE_KEY_MEMORY, detachedCopy(tp.mStep[tp.T]));
+        return output(tp, workspaceMgr);
+    }
+
+    @Override
+    public INDArray rnnActivateUsingStoredState(INDArray input, boolean training, boolean storeLastForTBPTT,
+            LayerWorkspaceMgr workspaceMgr) {
+        setInput(input, workspaceMgr);
+        LmnTape tp = forward(tBpttStateMap.get(STATE_KEY_MEMORY), training);
+        if (storeLastForTBPTT) {
+            tBpttStateMap.put(STATE_KEY_MEMORY, detachedCopy(tp.mStep[tp.T]));
+        }
+        return output(tp, workspaceMgr);
+    }
+
+    @Override
+    public Pair<Gradient, INDArray> backpropGradient(INDArray epsilon, LayerWorkspaceMgr workspaceMgr) {
+        return tbpttBackpropGradient(epsilon, -1, workspaceMgr);
+    }
+
+    @Override
+    public Pair<Gradient, INDArray> tbpttBackpropGradient(INDArray epsilon, int tbpttBackLength,
+            LayerWorkspaceMgr workspaceMgr) {
+        assertInputSet(true);
+        LmnTape tp = (tape != null && tapeInput == input) ? tape : forward(tapeM0, true);
+        tapeInput = null; // the backward pass overwrites parts of the tape
+        LinearMemoryLayer c = layerConf();
+        NativeMatrix r = NativeMatrix.of(LinearMemoryParamInitializer.recurrentBlock(c, paramsFlattened));
+        NativeMatrix whm = NativeMatrix.of(params.get(W_HM));
+        NativeMatrix wxh = NativeMatrix.of(params.get(W_XH));
+        int T = tp.T, b = tp.b, nH = tp.nH, nM = tp.nM;
+        int first = tbpttBackLength > 0 ? Math.max(0, T - tbpttBackLength) : 0; // earliest step (0-based) reached
+
+        INDArray eps = permuteIfNWC(epsilon);
+        Elements.ncwToTimeMajor(eps, Elements.of(eps), tp.dE, nH, nH + nM);
+        if (first > 0) {
+            tp.d.get(interval(0, (long) first * b), all()).assign(0);
+        }
+        IActivation act = c.getActivationFn();
+        for (int t = T - 1; t >= first; t--) {
+            NativeMatrix et = tp.dN.rows((long) t * b, b);
+            NativeMatrix dm = et.cols(nH, nM);
+            if (t < T - 1) {
+                gemm(tp.dN.rows((long) (t + 1) * b, b), false, r, true, dm, 1.0);
+            }
+            if (maskArray != null) {
+                tp.dmStep[t].muliColumnVector(maskColumn(t));
+            }
+            gemm(dm, false, whm, true, et.cols(0, nH), 0.0);
+            activationBackprop(act, tp, t);
+        }
+
+        Map<String, INDArray> g = gradientViews;
+        long tb = (long) T * b;
+        gemm(tp.sN.rows(0, (int) tb).cols(nH, nM), true, tp.dN, false,
+                NativeMatrix.of(LinearMemoryParamInitializer.recurrentBlock(c, gradientsFlattened)), 0.0);
+        gemm(tp.hN, true, tp.dN.cols(nH, nM), false, NativeMatrix.of(g.get(W_HM)), 0.0);
+        gemm(tp.xN, true, tp.dN.cols(0, nH), false, NativeMatrix.of(g.get(W_XH)), 0.0);
+        gemm(tp.onesN, false, tp.dN, false, NativeMatrix.of(LinearMemoryParamInitializer.biasRow(c, gradientsFlattened)), 0.0);
+        gemm(tp.dN.cols(0, nH), false, wxh, true, tp.dxN, 0.0);
+        INDArray epsOut = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType,
+                new long[]{b, tp.nIn, T}, 'f');
+        Elements.timeMajorToNcw(tp.dxE, 0, tp.nIn, epsOut, Elements.of(epsOut));
+
+        Gradient grad = new DefaultGradient(gradientsFlattened);
+        for (String key : LinearMemoryParamInitializer.getInstance().paramKeys(c)) {
+            grad.gradientForVariable().put(key, g.get(key));
+        }
+        return new Pair<>(grad, permuteIfNWC(epsOut));
+    }
+
+    @Override
+    public void clear() {
+        super.clear();
+        tapeInput = null;
+    }
+
+    /** Runs the recurrence over the current input from state m0 (null: zeros) and returns the tape. */
+    private LmnTape forward(INDArray m0, boolean keepForBackprop) {
+        assertInputSet(false);
+        INDArray in = permuteIfNWC(input.castTo(dataType));
+        if (in.rank() != 3) {
+            throw new IllegalStateException("LinearMemoryLayer expects rank 3 input [batch, nIn, T], got "
+                    + Arrays.toString(in.shape()));
+        }
+        LinearMemoryLayer c = layerConf();
+        long b = in.size(0), T = in.size(2);
+        if (m0 != null && m0.size(0) != b) {
+            throw new IllegalStateException("LinearMemoryLayer stored state has batch " + m0.size(0)
+                    + " but the input has batch " + b + ": call rnnClearPreviousState() between batches");
+        }
+        if (tape == null || !tape.fits(dataType, b, T)) {
+            tape = null;
+            tape = new LmnTape(dataType, (int) b, (int) T, (int) c.getNIn(), (int) c.getNH(), (int) c.getNOut());
+        }
+        LmnTape tp = tape;
+        int nH = tp.nH, nM = tp.nM, bi = tp.b;
+        NativeMatrix r = NativeMatrix.of(LinearMemoryParamInitializer.recurrentBlock(c, paramsFlattened));
+        NativeMatrix whm = NativeMatrix.of(params.get(W_HM));
+        NativeMatrix wxh = NativeMatrix.of(params.get(W_XH));
+        INDArray bias = LinearMemoryParamInitializer.biasRow(c, paramsFlattened);
+        IActivation act = c.getActivationFn();
+
+        Elements.ncwToTimeMajor(in, Elements.of(in), tp.xE, 0, tp.nIn);
+        Nd4j.getExecutioner().exec(new BroadcastCopyOp(tp.sIn, bias, tp.sIn, 1));
+        gemm(tp.xN, false, wxh, false, tp.sN.rows(bi, tp.T * bi).cols(0, nH), 1.0);
+        if (m0 == null) {
+            tp.mStep[0].assign(0);
+        } else {
+            tp.mStep[0].assign(m0);
+        }
+        for (int t = 1; t <= tp.T; t++) {
+            NativeMatrix st = tp.sN.rows((long) t * bi, bi);
+            gemm(tp.sN.rows((long) (t - 1) * bi, bi).cols(nH, nM), false, r, false, st, 1.0);
+            activation(act, tp, t);
+            gemm(tp.hN.rows((long) (t - 1) * bi, bi), false, whm, false, st.cols(nH, nM), 1.0);
+            if (maskArray != null) {
+                tp.mStep[t].muliColumnVector(maskColumn(t - 1));
+            }
+        }
+        tapeInput = keepForBackprop ? input : null;
+        tapeM0 = m0;
+        return tp;
+    }
+
+    /**
+     * The memory sequence m_1..m_T as [b, nM, T] (or NWC) in the activations workspace: a time-major
+     * [T, b, nM] array, filled by a sequential copy from the tape, returned as its permuted view (DL4J's
+     * recurrent consumers accept any strides).
+     */
+    private INDArray output(LmnTape tp, LayerWorkspaceMgr workspaceMgr) {
+        INDArray timeMajor = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType,
+                new long[]{tp.T, tp.b, tp.nM}, 'c');
+        Elements.copyRows(tp.sE, tp.b * (tp.nH + tp.nM) + tp.nH, tp.nH + tp.nM, Elements.of(timeMajor), 0, tp.nM,
+                tp.T * tp.b, tp.nM);
+        return permuteIfNWC(timeMajor.permute(1, 2, 0));
+    }
+
+    private INDArray maskColumn(int t) {
+        return maskArray.getColumn(t, true).castTo(dataType);
+    }
+
+    /** h_t = act(z_t), out of place, for step t (1-based). */
+    private static void activation(IActivation act, LmnTape tp, int t) {
+        INDArray z = tp.zStep[t], h = tp.hStep[t - 1];
+        if (act instanceof ActivationTanH && tp.dataType == DataType.FLOAT) {
+            int w = tp.nH + tp.nM;
+            Elements.tanhFloat(tp.sE, t * tp.b * w, w, tp.hE, (t - 1) * tp.b * tp.nH, tp.nH, tp.b, tp.nH);
+        } else if (act instanceof ActivationTanH) {
+            Nd4j.getExecutioner().exec(new Tanh(z, h));
+        } else {
+            h.assign(z);
+            if (!(act instanceof ActivationIdentity)) {
+                act.getActivation(h, true);
+            }
+        }
+    }
+
+    /** dz_t := act'(z_t) * dh_t, where dh_t is in the dz block of step t (0-based). */
+    private static void activationBackprop(IActivation act, LmnTape tp, int t) {
+        INDArray dz = tp.dzStep[t];
+        if (act instanceof ActivationTanH) { // tanh' = 1 - h^2
+            int w = tp.nH + tp.nM;
+            Elements.timesTanhDerivative(tp.dE, t * tp.b * w, w, tp.hE, t * tp.b * tp.nH, tp.nH, tp.b, tp.nH);
+        } else if (!(act instanceof ActivationIdentity)) {
+            dz.assign(act.backprop(tp.zStep[t + 1], dz).getFirst()); // z_t is no longer needed
+        }
+    }
+
+    private static INDArray detachedCopy(INDArray a) {
+        try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+            return a.dup('c');
+        }
+    }
+}

@@ -1,0 +1,99 @@
+package ai.laes.lmn;
+
+import ai.laes.io.InputException;
+import org.deeplearning4j.nn.conf.GradientNormalization;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
+import org.deeplearning4j.nn.conf.inputs.InputType;
+import org.deeplearning4j.nn.conf.layers.LSTM;
+import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.conf.layers.OutputLayer;
+import org.deeplearning4j.nn.conf.layers.recurrent.LastTimeStep;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.weights.WeightInit;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.lossfunctions.LossFunctions;
+
+/**
+ * Sequence classifiers of laes-math.md section 3: recurrent layer -> LastTimeStep -> softmax
+ * OutputLayer (MCXENT). The reference setup is Adam(1e-3), weight decay 1e-5, clipping at 10.
+ * <ul>
+ *   <li>Weight decay is PyTorch's Adam weight_decay, i.e. an L2 term added to the gradient of every
+ *       parameter before Adam: DL4J {@code l2} and {@code l2Bias} (not DL4J's decoupled weightDecay).</li>
+ *   <li>The reference clips the total gradient norm of the whole network at 10; DL4J has no global
+ *       clipping, so {@link GradientNormalization#ClipL2PerLayer} clips each layer's gradient norm at
+ *       the threshold (the same whenever one layer dominates the norm, stricter otherwise).</li>
+ * </ul>
+ */
+public final class LmnNetworks {
+
+    /** Training settings shared by the LMN and the LSTM baseline. */
+    public static final class Settings {
+        public int nIn = 1;
+        public int hidden = 128;
+        public int memory = 128;
+        public int classes = 10;
+        public double learningRate = 1e-3;
+        public double weightDecay = 1e-5;
+        public double clipNorm = 10.0;
+        public double orthogonalityPenalty = 0.0;
+        public DataType dataType = DataType.FLOAT;
+        public long seed = 42;
+
+        public static Settings reference() {
+            return new Settings();
+        }
+
+        void validate() {
+            if (nIn <= 0 || hidden <= 0 || memory <= 0 || classes < 2) {
+                throw new InputException("LmnNetworks settings: sizes must be positive and classes >= 2, got nIn="
+                        + nIn + " hidden=" + hidden + " memory=" + memory + " classes=" + classes);
+            }
+            if (!(learningRate > 0) || weightDecay < 0 || clipNorm < 0) {
+                throw new InputException("LmnNetworks settings: need learningRate > 0, weightDecay >= 0, clipNorm >= 0, got "
+                        + learningRate + ", " + weightDecay + ", " + clipNorm);
+            }
+        }
+    }
+
+    private LmnNetworks() {
+    }
+
+    /** LinearMemoryLayer(nIn -> hidden, memory) -> LastTimeStep -> softmax output. Initialised. */
+    public static MultiLayerNetwork lmnClassifier(Settings s) {
+        s.validate();
+        return classifier(s, new LinearMemoryLayer.Builder().nIn(s.nIn).nH(s.hidden).nM(s.memory)
+                .orthogonalityPenalty(s.orthogonalityPenalty).build(), s.memory);
+    }
+
+    /** LSTM(nIn -> hidden) -> LastTimeStep -> softmax output, the same head and training settings. Initialised. */
+    public static MultiLayerNetwork lstmClassifier(Settings s) {
+        s.validate();
+        return classifier(s, new LSTM.Builder().nIn(s.nIn).nOut(s.hidden).activation(Activation.TANH).build(), s.hidden);
+    }
+
+    /** Any recurrent layer (nIn -> size) under the same head and settings. Initialised. */
+    public static MultiLayerNetwork classifier(Settings s, Layer recurrent, int size) {
+        NeuralNetConfiguration.Builder b = new NeuralNetConfiguration.Builder()
+                .seed(s.seed)
+                .dataType(s.dataType)
+                .updater(new Adam(s.learningRate))
+                .weightInit(WeightInit.XAVIER)
+                .l2(s.weightDecay)
+                .l2Bias(s.weightDecay);
+        if (s.clipNorm > 0) {
+            b.gradientNormalization(GradientNormalization.ClipL2PerLayer).gradientNormalizationThreshold(s.clipNorm);
+        }
+        MultiLayerConfiguration conf = b.list()
+                .layer(new LastTimeStep(recurrent))
+                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).activation(Activation.SOFTMAX)
+                        .nIn(size).nOut(s.classes).build())
+                .setInputType(InputType.recurrent(s.nIn))
+                .build();
+        MultiLayerNetwork net = new MultiLayerNetwork(conf);
+        net.init();
+        return net;
+    }
+}

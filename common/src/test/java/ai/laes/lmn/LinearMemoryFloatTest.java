@@ -1,0 +1,49 @@
+package ai.laes.lmn;
+
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.activations.Activation;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+import static ai.laes.lmn.LinearMemoryParamInitializer.B_H;
+import static ai.laes.lmn.LinearMemoryParamInitializer.B_M;
+import static ai.laes.lmn.LinearMemoryParamInitializer.W_HM;
+import static ai.laes.lmn.LinearMemoryParamInitializer.W_MH;
+import static ai.laes.lmn.LinearMemoryParamInitializer.W_MM;
+import static ai.laes.lmn.LinearMemoryParamInitializer.W_XH;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The FLOAT path (Java rational tanh, float BLAS) against the double-precision equations. */
+class LinearMemoryFloatTest {
+
+    @Test
+    void rationalTanhIsFloatAccurate() {
+        double worst = 0;
+        for (int i = -200_000; i <= 200_000; i++) {
+            float x = i * 1e-4f; // -20 .. 20
+            worst = Math.max(worst, Math.abs(Elements.tanhRational(x) - Math.tanh(x)));
+        }
+        assertTrue(worst < 4e-7, "max |error| " + worst); // a few float ulps (ulp(1) = 6e-8)
+        assertEquals(0f, Elements.tanhRational(0f));
+        assertEquals(1f, Elements.tanhRational(1e6f));
+    }
+
+    @Test
+    void floatNetworkMatchesTheDoubleEquations() {
+        MultiLayerNetwork net = LmnFixtures.net(false, Activation.TANH, 0.0);
+        MultiLayerNetwork f = net.convertDataType(DataType.FLOAT);
+        INDArray in = LmnFixtures.input(31);
+        INDArray mask = LmnFixtures.mask();
+        INDArray m = f.feedForward(in.castTo(DataType.FLOAT), mask.castTo(DataType.FLOAT), mask.castTo(DataType.FLOAT)).get(1);
+        assertEquals(DataType.FLOAT, m.dataType());
+        double[][][] x = LinearMemoryForwardTest.toArray(in);
+        for (int i = 0; i < LmnFixtures.BATCH; i++) {
+            double[][] expected = LmnReference.memory(x[i], mask.getRow(i).toDoubleVector(), true,
+                    LmnFixtures.columnForm(net, W_XH), LmnFixtures.columnForm(net, W_MH), LmnFixtures.vector(net, B_H),
+                    LmnFixtures.columnForm(net, W_HM), LmnFixtures.columnForm(net, W_MM), LmnFixtures.vector(net, B_M));
+            LinearMemoryForwardTest.assertClose(expected, LinearMemoryForwardTest.slice(m.castTo(DataType.DOUBLE), i), 2e-6);
+        }
+    }
+}
