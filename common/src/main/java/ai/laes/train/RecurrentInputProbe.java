@@ -34,6 +34,7 @@ public final class RecurrentInputProbe implements StateGradientProbe {
     @Override
     public double[] meanStateGradientNorms(MultiLayerNetwork net, INDArray features, INDArray labels) {
         MultiLayerNetwork model = net.convertDataType(DataType.DOUBLE);
+        model.initGradientsView();
         FeedForwardLayer cell = recurrentCell(model.getLayerWiseConfigurations());
         int k = (int) cell.getNIn();
         int n = (int) cell.getNOut();
@@ -69,7 +70,8 @@ public final class RecurrentInputProbe implements StateGradientProbe {
 
     /** The network with k + n inputs into layer 0 and input weights [W ; RW], other parameters copied. */
     static MultiLayerNetwork probeNetwork(MultiLayerNetwork model, int k, int n) {
-        MultiLayerConfiguration conf = model.getLayerWiseConfigurations().clone();
+        // A deep copy through JSON: clone() shares the layer inside LastTimeStep with the original.
+        MultiLayerConfiguration conf = MultiLayerConfiguration.fromJson(model.getLayerWiseConfigurations().toJson());
         recurrentCell(conf).setNIn(k + n);
         MultiLayerNetwork probe = new MultiLayerNetwork(conf);
         probe.init();
