@@ -29,6 +29,7 @@ import ai.laes.train.ModelFiles;
 import ai.laes.train.ParameterAveragingTrainer;
 import ai.laes.train.ResumableOutput;
 import ai.laes.train.StateGradientProbe;
+import ai.laes.train.TrainingDiverged;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
@@ -90,6 +91,9 @@ public final class FinetuneJob {
         Map<String, Object> options = JobLauncher.resolved(o);
 
         try (ResumableOutput out = ResumableOutput.begin(o.out, o.overwrite, o.resume, conf)) {
+            if (out.resumed() && FileSystems.exists(out.file("options.json"), conf)) {
+                checkResumable(out.file("options.json"), o, options, conf);
+            }
             Stages stages = new Stages(sc);
             RunInfo info = new RunInfo("finetune", options);
             Checkpoints checkpoints = new Checkpoints(out.work(), conf);
@@ -97,8 +101,8 @@ public final class FinetuneJob {
             EpochLog gradients = new EpochLog(out.file("gradients.csv"), "epoch,iteration,t,norm",
                     line -> Integer.parseInt(line.substring(0, line.indexOf(','))), conf);
 
-            JavaRDD<LabeledImage> train = split(spark, prepared, Split.TRAIN, o.limit);
-            JavaRDD<LabeledImage> validation = split(spark, prepared, Split.VALIDATION, o.limit);
+            JavaRDD<LabeledImage> train = stages.run("fine-tune: read shards", () -> split(spark, prepared, Split.TRAIN, o.limit));
+            JavaRDD<LabeledImage> validation = stages.run("fine-tune: read shards", () -> split(spark, prepared, Split.VALIDATION, o.limit));
             long trainCount = stages.run("fine-tune: read shards", () -> {
                 validation.count();
                 return train.count();
@@ -113,9 +117,12 @@ public final class FinetuneJob {
             Checkpoints.State state;
             if (restored.isPresent()) {
                 state = restored.get();
-                checkResumable(out.file("options.json"), o, options, conf);
                 net = checkpoints.load(state.epoch());
                 metrics.keepUpTo(state.epoch());
+                // The checkpoint is the epoch's commit point; its metrics line may not have been appended yet.
+                if (state.epoch() > 0 && metrics.lines().stream().noneMatch(l -> jsonEpoch(l) == restored.get().epoch())) {
+                    metrics.append(List.of(JSON.writeValueAsString(state.metrics())));
+                }
                 gradients.keepUpTo(state.epoch());
                 LOG.info("Resuming {} after epoch {} (best so far: epoch {})", o.out, state.epoch(), state.bestEpoch());
             } else {
@@ -139,7 +146,15 @@ public final class FinetuneJob {
                         int e = epoch;
                         stages.run(label + ": gradient probe", () -> gradients.append(probeLines(probe, trainer.network(), plan, batches, e)));
                     }
-                    ParameterAveragingTrainer.EpochResult result = stages.run(label + ": train", () -> trainer.fitEpoch(plan, batches, label));
+                    int lastGood = state.epoch();
+                    ParameterAveragingTrainer.EpochResult result = stages.run(label + ": train", () -> {
+                        try {
+                            return trainer.fitEpoch(plan, batches, label);
+                        } catch (TrainingDiverged e) {
+                            throw new TrainingDiverged(e.getMessage() + "; stopped, the last good checkpoint is "
+                                    + checkpoints.zip(lastGood) + " (a smaller --learning-rate may help)");
+                        }
+                    });
                     Evaluator.Result val = stages.run(label + ": validate",
                             () -> Evaluator.evaluate(sc, trainer.network(), validation, batches, o.evalBatchSize));
                     Map<String, Object> record = new LinkedHashMap<>();
