@@ -1,0 +1,93 @@
+package ai.laes.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import ai.laes.data.LabeledImage;
+import ai.laes.spark.SparkTestBase;
+import org.apache.spark.api.java.JavaRDD;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.junit.jupiter.api.Test;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.dataset.DataSet;
+
+/**
+ * Spark parameter averaging against single-machine training, after DL4J's own tests: one worker
+ * averaging every step is the same computation; with plain SGD, two equal shards averaged every
+ * step make one step on their union.
+ */
+class ParameterAveragingEquivalenceTest extends SparkTestBase {
+    static final int STEPS = 12;
+
+    @Test
+    void oneWorkerAveragingEveryStepEqualsSingleMachineExactlyWithAdam() {
+        List<LabeledImage> images = TrainFixtures.images(48, 1);
+        JavaRDD<LabeledImage> rdd = jsc.parallelize(images, 3);
+        Batches batches = TrainFixtures.batches(STEPS);
+        ModelFactory factory = new LstmClassifier(1, 6, 10, new Hyperparameters(1e-2, 1e-3, 1.0));
+        MultiLayerNetwork single = factory.create(7);
+        ParameterAveragingTrainer trainer = new ParameterAveragingTrainer(jsc, factory.create(7), 1, 16, 1, 7);
+        assertEquals(single.params(), trainer.network().params());
+
+        for (int epoch = 1; epoch <= 2; epoch++) {
+            EpochPlan plan = EpochPlan.of(rdd, images.size(), 7, epoch, 16, 1, 1);
+            assertEquals(3, plan.rounds());
+            for (int r = 0; r < plan.rounds(); r++) {
+                for (List<LabeledImage> batch : plan.round(r).collect()) {
+                    single.fit(batches.dataSet(batch));
+                }
+            }
+            trainer.fitEpoch(plan, batches, "test epoch " + epoch);
+            plan.release();
+        }
+        MultiLayerNetwork spark = trainer.network();
+        assertEquals(6, spark.getIterationCount());
+        assertEquals(single.getIterationCount(), spark.getIterationCount());
+        assertArrayEquals(single.params().toFloatVector(), spark.params().toFloatVector(), "parameters, bit for bit");
+        INDArray a = single.getUpdater().getStateViewArray();
+        INDArray b = spark.getUpdater().getStateViewArray();
+        assertTrue(a.length() > 0);
+        assertArrayEquals(a.toFloatVector(), b.toFloatVector(), "Adam moments, bit for bit");
+        assertTrue(a.sumNumber().doubleValue() != 0, "a trained updater state");
+    }
+
+    @Test
+    void sgdOnTwoEqualShardsAveragedEveryStepEqualsOneStepOnTheirUnion() {
+        List<LabeledImage> images = TrainFixtures.images(128, 2);
+        JavaRDD<LabeledImage> rdd = jsc.parallelize(images, 2);
+        Batches batches = TrainFixtures.batches(STEPS);
+        ModelFactory factory = TrainFixtures.sgdLstm(5, 0.5);
+        MultiLayerNetwork single = factory.create(3);
+        ParameterAveragingTrainer trainer = new ParameterAveragingTrainer(jsc, factory.create(3), 2, 16, 1, 3);
+
+        EpochPlan plan = EpochPlan.of(rdd, images.size(), 3, 1, 16, 2, 1);
+        assertEquals(4, plan.rounds());
+        List<DataSet> unions = new ArrayList<>();
+        for (int r = 0; r < plan.rounds(); r++) {
+            List<DataSet> shards = new ArrayList<>();
+            for (List<LabeledImage> batch : plan.round(r).collect()) {
+                assertEquals(16, batch.size(), "equal shards");
+                shards.add(batches.dataSet(batch));
+            }
+            assertEquals(2, shards.size());
+            unions.add(DataSet.merge(shards));
+        }
+        float[] before = trainer.network().params().toFloatVector();
+        trainer.fitEpoch(plan, batches, "test");
+        plan.release();
+        unions.forEach(single::fit);
+
+        float[] expected = single.params().toFloatVector();
+        float[] actual = trainer.network().params().toFloatVector();
+        double moved = 0;
+        for (int i = 0; i < expected.length; i++) {
+            assertEquals(expected[i], actual[i], 2e-5 * Math.max(1, Math.abs(expected[i])), "parameter " + i);
+            moved = Math.max(moved, Math.abs(actual[i] - before[i]));
+        }
+        assertTrue(moved > 1e-3, "training moved the parameters by " + moved);
+    }
+}

@@ -1,0 +1,301 @@
+package ai.laes.jobs;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import ai.laes.data.LabeledImage;
+import ai.laes.data.MnistImages;
+import ai.laes.data.MnistShards;
+import ai.laes.data.SequenceView;
+import ai.laes.data.Split;
+import ai.laes.io.FileSystems;
+import ai.laes.io.InputException;
+import ai.laes.io.RunInfo;
+import ai.laes.spark.Stages;
+import ai.laes.train.Batches;
+import ai.laes.train.Checkpoints;
+import ai.laes.train.EpochLog;
+import ai.laes.train.EpochPlan;
+import ai.laes.train.Evaluator;
+import ai.laes.train.Hyperparameters;
+import ai.laes.train.LstmClassifier;
+import ai.laes.train.ModelFactory;
+import ai.laes.train.ModelFiles;
+import ai.laes.train.ParameterAveragingTrainer;
+import ai.laes.train.ResumableOutput;
+import ai.laes.train.StateGradientProbe;
+import ai.laes.train.TrainingDiverged;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.evaluation.classification.Evaluation;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Fine-tune: a classifier (the LSTM baseline, or the LMN once merged; optionally started from a
+ * pretraining output) trained by parameter averaging on Spark, validated every epoch, the best
+ * model by validation loss evaluated on the test split.
+ *
+ * <p>Outputs: {@code metrics.jsonl} (one line per epoch), {@code gradients.csv}
+ * ({@code epoch,iteration,t,norm}), {@code checkpoints/epoch-NNN.{zip,json}},
+ * {@code model/best.zip}, {@code model/final.zip}, {@code evaluation.json}, {@code run.json},
+ * {@code _SUCCESS}. Until the commit everything lives in {@code .NAME.inprogress} beside
+ * {@code --out} ({@link ResumableOutput}); {@code --resume} continues there from the newest
+ * complete checkpoint and, as every epoch's order is a function of (seed, epoch), retraces the
+ * uninterrupted run.
+ */
+public final class FinetuneJob {
+    /** The network file a pretraining output provides. */
+    static final String INIT_MODEL = "model/lmn-init.zip";
+    private static final Logger LOG = LoggerFactory.getLogger(FinetuneJob.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private FinetuneJob() {
+    }
+
+    public static void main(String[] args) {
+        JobLauncher.main("finetune", new FinetuneOptions(), args, FinetuneJob::run);
+    }
+
+    /** The model of {@code --model}; the LMN is wired in when its layer is merged. */
+    static ModelFactory factory(FinetuneOptions o) {
+        Hyperparameters hyper = new Hyperparameters(o.learningRate, o.weightDecay, o.clipNorm);
+        if (o.model.equals("lmn")) {
+            throw new InputException("--model lmn: not available in this build (the LMN layer is not merged yet); use --model lstm");
+        }
+        return new LstmClassifier(1, o.hidden, MnistImages.CLASSES, hyper);
+    }
+
+    public static void run(FinetuneOptions o, SparkSession spark) throws Exception {
+        Configuration conf = spark.sparkContext().hadoopConfiguration();
+        JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+        Path prepared = FileSystems.qualified(o.data, conf);
+        if (!FileSystems.exists(prepared, conf)) {
+            throw new InputException("--data " + o.data + ": directory not found");
+        }
+        Path initModel = o.init == null ? null : initModel(o.init, conf);
+        ModelFactory factory = factory(o);
+        Hyperparameters hyper = new Hyperparameters(o.learningRate, o.weightDecay, o.clipNorm);
+        Batches batches = new Batches(SequenceView.of(o.sequenceTask(), prepared, conf), o.cropSteps);
+        Map<String, Object> options = JobLauncher.resolved(o);
+
+        try (ResumableOutput out = ResumableOutput.begin(o.out, o.overwrite, o.resume, conf)) {
+            if (out.resumed() && FileSystems.exists(out.file("options.json"), conf)) {
+                checkResumable(out.file("options.json"), o, options, conf);
+            }
+            Stages stages = new Stages(sc);
+            RunInfo info = new RunInfo("finetune", options);
+            Checkpoints checkpoints = new Checkpoints(out.work(), conf);
+            EpochLog metrics = new EpochLog(out.file("metrics.jsonl"), null, FinetuneJob::jsonEpoch, conf);
+            EpochLog gradients = new EpochLog(out.file("gradients.csv"), "epoch,iteration,t,norm",
+                    line -> Integer.parseInt(line.substring(0, line.indexOf(','))), conf);
+
+            JavaRDD<LabeledImage> train = stages.run("fine-tune: read shards", () -> split(spark, prepared, Split.TRAIN, o.limit));
+            JavaRDD<LabeledImage> validation = stages.run("fine-tune: read shards", () -> split(spark, prepared, Split.VALIDATION, o.limit));
+            long trainCount = stages.run("fine-tune: read shards", () -> {
+                validation.count();
+                return train.count();
+            });
+            if (trainCount == 0) {
+                throw new InputException("--data " + o.data + ": the training split is empty");
+            }
+            int workers = o.workers > 0 ? o.workers : sc.defaultParallelism();
+
+            Optional<Checkpoints.State> restored = out.resumed() ? checkpoints.latest() : Optional.empty();
+            MultiLayerNetwork net;
+            Checkpoints.State state;
+            if (restored.isPresent()) {
+                state = restored.get();
+                net = checkpoints.load(state.epoch());
+                metrics.keepUpTo(state.epoch());
+                // The checkpoint is the epoch's commit point; its metrics line may not have been appended yet.
+                if (state.epoch() > 0 && metrics.lines().stream().noneMatch(l -> jsonEpoch(l) == restored.get().epoch())) {
+                    metrics.append(List.of(JSON.writeValueAsString(state.metrics())));
+                }
+                gradients.keepUpTo(state.epoch());
+                LOG.info("Resuming {} after epoch {} (best so far: epoch {})", o.out, state.epoch(), state.bestEpoch());
+            } else {
+                RunInfo.writeJson(out.file("options.json"), conf, options);
+                net = initModel != null ? hyper.applyTo(ModelFiles.load(initModel, false, conf, "--init " + o.init))
+                        : factory.create(o.seed);
+                checkShape(net, o);
+                state = new Checkpoints.State(0, o.seed, 0, Double.POSITIVE_INFINITY, Map.of());
+                checkpoints.save(net, state);
+            }
+            out.keepOnFailure();
+
+            ParameterAveragingTrainer trainer = new ParameterAveragingTrainer(sc, net, workers, o.batchSize, o.averagingFrequency, o.seed);
+            StateGradientProbe probe = factory.probe();
+            Set<Integer> probeEpochs = o.probeEpochSet();
+            for (int epoch = state.epoch() + 1; epoch <= o.epochs; epoch++) {
+                String label = String.format(Locale.ROOT, "fine-tune epoch %d/%d", epoch, o.epochs);
+                EpochPlan plan = EpochPlan.of(train, trainCount, o.seed, epoch, o.batchSize, workers, o.averagingFrequency);
+                try {
+                    if (probeEpochs.contains(epoch)) {
+                        int e = epoch;
+                        stages.run(label + ": gradient probe", () -> gradients.append(probeLines(probe, trainer.network(), plan, batches, e)));
+                    }
+                    int lastGood = state.epoch();
+                    ParameterAveragingTrainer.EpochResult result = stages.run(label + ": train", () -> {
+                        try {
+                            return trainer.fitEpoch(plan, batches, label);
+                        } catch (TrainingDiverged e) {
+                            throw new TrainingDiverged(e.getMessage() + "; stopped, the last good checkpoint is "
+                                    + checkpoints.zip(lastGood) + " (a smaller --learning-rate may help)");
+                        }
+                    });
+                    Evaluator.Result val = stages.run(label + ": validate",
+                            () -> Evaluator.evaluate(sc, trainer.network(), validation, batches, o.evalBatchSize));
+                    Map<String, Object> record = new LinkedHashMap<>();
+                    record.put("epoch", epoch);
+                    record.put("train_loss", result.trainLoss());
+                    record.put("val_loss", val.loss());
+                    record.put("val_accuracy", val.accuracy());
+                    record.put("seconds", result.seconds());
+                    record.put("examples_per_second", result.examplesPerSecond());
+                    record.put("learning_rate", o.learningRate);
+                    boolean best = val.loss() < state.bestValLoss();
+                    state = new Checkpoints.State(epoch, o.seed, best ? epoch : state.bestEpoch(),
+                            best ? val.loss() : state.bestValLoss(), record);
+                    checkpoints.save(trainer.network(), state);
+                    if (best) {
+                        ModelFiles.copy(checkpoints.zip(epoch), out.file("model/best.zip"), conf);
+                    }
+                    metrics.append(List.of(JSON.writeValueAsString(record)));
+                    LOG.info(String.format(Locale.ROOT, "%s: train loss %.4f, validation loss %.4f, accuracy %.4f, %.0f examples/s%s",
+                            label, result.trainLoss(), val.loss(), val.accuracy(), result.examplesPerSecond(), best ? " (best)" : ""));
+                } finally {
+                    plan.release();
+                }
+            }
+            if (state.bestEpoch() == 0) {
+                // Resumed after the last epoch, or no epoch improved on +inf: the best model is the best checkpoint.
+                ModelFiles.copy(checkpoints.zip(state.epoch()), out.file("model/best.zip"), conf);
+            } else {
+                ModelFiles.copy(checkpoints.zip(state.bestEpoch()), out.file("model/best.zip"), conf);
+            }
+            ModelFiles.save(trainer.network(), out.file("model/final.zip"), true, conf);
+
+            MultiLayerNetwork bestNet = ModelFiles.load(out.file("model/best.zip"), false, conf, "model/best.zip");
+            JavaRDD<LabeledImage> test = split(spark, prepared, Split.TEST, o.limit);
+            Evaluator.Result result = stages.run("fine-tune: test", () -> Evaluator.evaluate(sc, bestNet, test, batches, o.evalBatchSize));
+            RunInfo.writeJson(out.file("evaluation.json"), conf, evaluationJson(result, state.bestEpoch()));
+
+            info.input("data", Map.of("path", prepared.toString()));
+            if (initModel != null) {
+                info.input("init", Map.of("path", initModel.toString()));
+            }
+            info.put("seeds", Map.of("seed", o.seed));
+            info.put("rows", Map.of("train", trainCount));
+            info.put("workers", workers);
+            info.put("best_epoch", state.bestEpoch());
+            info.put("spark", Map.of("master", sc.master(), "application", sc.sc().applicationId()));
+            info.write(out.file("run.json"), conf, stages.seconds());
+            train.unpersist(false);
+            validation.unpersist(false);
+            out.commit();
+        }
+    }
+
+    /** {@code --init DIR}'s model file, checked to exist. */
+    static Path initModel(String init, Configuration conf) {
+        Path dir = FileSystems.qualified(init, conf);
+        if (!FileSystems.exists(dir, conf)) {
+            throw new InputException("--init " + init + ": directory not found");
+        }
+        Path model = new Path(dir, INIT_MODEL);
+        if (!FileSystems.exists(model, conf)) {
+            throw new InputException("--init " + init + ": no " + INIT_MODEL + " (is it a pretraining output?)");
+        }
+        return model;
+    }
+
+    /** The network must read one feature per step and predict the 10 digits. */
+    static void checkShape(MultiLayerNetwork net, FinetuneOptions o) {
+        long in = net.layerInputSize(0);
+        long classes = net.layerSize(net.getnLayers() - 1);
+        if (in != 1 || classes != MnistImages.CLASSES) {
+            throw new InputException((o.init != null ? "--init " + o.init : "--model " + o.model) + ": the network reads "
+                    + in + " features and predicts " + classes + " classes, expected 1 and " + MnistImages.CLASSES);
+        }
+    }
+
+    /** A resumed run must train the same trajectory as the one it continues. */
+    static void checkResumable(Path saved, FinetuneOptions o, Map<String, Object> now, Configuration conf) {
+        Map<String, Object> before = RunInfo.readJson(saved, conf);
+        for (String key : o.trajectoryKeys()) {
+            String a = String.valueOf(before.get(key));
+            String b = String.valueOf(now.get(key));
+            if (!a.equals(b)) {
+                throw new InputException("--resume: --" + key + " " + b + " differs from the unfinished run's " + a
+                        + " (pass --overwrite to start over)");
+            }
+        }
+    }
+
+    /** A split's images, at most {@code limit} (the lowest indices) if {@code limit > 0}, cached. */
+    static JavaRDD<LabeledImage> split(SparkSession spark, Path prepared, Split split, int limit) {
+        JavaRDD<LabeledImage> all = MnistShards.read(spark, prepared, split);
+        JavaRDD<LabeledImage> kept = limit <= 0 ? all
+                : all.sortBy(LabeledImage::index, true, all.getNumPartitions()).zipWithIndex()
+                        .filter(p -> p._2() < limit).map(p -> p._1());
+        return kept.persist(StorageLevel.MEMORY_AND_DISK());
+    }
+
+    static List<String> probeLines(StateGradientProbe probe, MultiLayerNetwork net, EpochPlan plan, Batches batches, int epoch) {
+        List<LabeledImage> batch = plan.firstMinibatch();
+        double[] norms = probe.meanStateGradientNorms(net, batches.features(batch), batches.labels(batch));
+        int iteration = net.getIterationCount();
+        List<String> lines = new ArrayList<>(norms.length);
+        for (int t = 0; t < norms.length; t++) {
+            lines.add(String.format(Locale.ROOT, "%d,%d,%d,%.9g", epoch, iteration, t + 1, norms[t]));
+        }
+        return lines;
+    }
+
+    static int jsonEpoch(String line) {
+        try {
+            return JSON.readTree(line).get("epoch").asInt();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("metrics.jsonl: bad line " + line, e);
+        }
+    }
+
+    static Map<String, Object> evaluationJson(Evaluator.Result r, int bestEpoch) {
+        Evaluation ev = r.evaluation();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("split", "test");
+        m.put("best_epoch", bestEpoch);
+        m.put("examples", r.count());
+        m.put("accuracy", r.accuracy());
+        m.put("loss", r.loss());
+        List<Map<String, Object>> classes = new ArrayList<>();
+        long[][] confusion = new long[MnistImages.CLASSES][MnistImages.CLASSES];
+        for (int c = 0; c < MnistImages.CLASSES; c++) {
+            Map<String, Object> k = new LinkedHashMap<>();
+            k.put("class", c);
+            k.put("precision", ev.precision(c));
+            k.put("recall", ev.recall(c));
+            k.put("f1", ev.f1(c));
+            classes.add(k);
+            for (int p = 0; p < MnistImages.CLASSES; p++) {
+                confusion[c][p] = ev.getConfusionMatrix() == null ? 0 : ev.getConfusionMatrix().getCount(c, p);
+            }
+        }
+        m.put("per_class", classes);
+        m.put("confusion_matrix", confusion);
+        m.put("confusion_matrix_rows", "actual class; columns: predicted class");
+        return m;
+    }
+}

@@ -1,0 +1,204 @@
+package ai.laes.jobs;
+
+import static ai.laes.jobs.JobAssertions.assertInputError;
+import static ai.laes.jobs.JobAssertions.capture;
+import static ai.laes.jobs.JobAssertions.listing;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+import ai.laes.io.RunInfo;
+import ai.laes.spark.SparkTestBase;
+import ai.laes.train.Hyperparameters;
+import ai.laes.train.LstmClassifier;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.hadoop.conf.Configuration;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The fine-tune job on real (prepared) MNIST with a tiny LSTM on short sequences, and its refusals. */
+class FinetuneJobTest extends SparkTestBase {
+    static final ObjectMapper JSON = new ObjectMapper();
+    /** Tiny and fast: 320 images per split, the last 28 pixels (the bottom row), hidden size 8. */
+    static final String[] SMALL = {"--limit", "320", "--crop-steps", "28", "--hidden", "8", "--batch-size", "32",
+        "--averaging-frequency", "2", "--learning-rate", "0.01", "--eval-batch-size", "100"};
+    @TempDir
+    static Path tmp;
+    static Path prepared;
+    static Path out;
+    static JobAssertions.Outcome run;
+
+    static int finetune(String... args) {
+        return JobLauncher.execute("finetune", new FinetuneOptions(), args, FinetuneJob::run, spark);
+    }
+
+    static String[] small(String... more) {
+        List<String> a = new ArrayList<>(Arrays.asList("--data", prepared.toString()));
+        List<String> given = Arrays.asList(more);
+        for (int i = 0; i < SMALL.length; i += 2) {
+            if (!given.contains(SMALL[i])) {
+                a.add(SMALL[i]);
+                a.add(SMALL[i + 1]);
+            }
+        }
+        a.addAll(given);
+        return a.toArray(new String[0]);
+    }
+
+    @BeforeAll
+    static void prepareAndTrain() {
+        prepared = SmallPrepared.create(spark, tmp.resolve("prepared"), 320);
+        out = tmp.resolve("run");
+        run = capture(() -> finetune(small("--out", out.toString(), "--epochs", "2", "--task", "pmnist", "--probe-epochs", "first,last")));
+    }
+
+    @Test
+    void writesMetricsCheckpointsModelsAndEvaluation() throws IOException {
+        assertEquals(0, run.code(), run.stderr());
+        for (String f : new String[] {"_SUCCESS", "run.json", "metrics.jsonl", "gradients.csv", "evaluation.json",
+            "model/best.zip", "model/final.zip", "checkpoints/epoch-000.zip", "checkpoints/epoch-001.zip",
+            "checkpoints/epoch-002.zip", "checkpoints/epoch-002.json"}) {
+            assertTrue(Files.isRegularFile(out.resolve(f)), f);
+        }
+        assertFalse(Files.exists(tmp.resolve(".run.inprogress")), "the in-progress directory was committed");
+
+        List<JsonNode> metrics = new ArrayList<>();
+        for (String line : Files.readAllLines(out.resolve("metrics.jsonl"))) {
+            metrics.add(JSON.readTree(line));
+        }
+        assertEquals(2, metrics.size());
+        double bestLoss = Double.POSITIVE_INFINITY;
+        int bestEpoch = 0;
+        for (int e = 0; e < 2; e++) {
+            JsonNode m = metrics.get(e);
+            assertEquals(e + 1, m.get("epoch").asInt());
+            for (String key : new String[] {"train_loss", "val_loss", "val_accuracy", "seconds", "examples_per_second"}) {
+                assertTrue(m.get(key).isNumber() && m.get(key).asDouble() > 0, key + " in " + m);
+            }
+            assertEquals(0.01, m.get("learning_rate").asDouble(), 0.0);
+            assertTrue(m.get("val_loss").asDouble() < 5, "a cross-entropy of 10 classes: " + m);
+            if (m.get("val_loss").asDouble() < bestLoss) {
+                bestLoss = m.get("val_loss").asDouble();
+                bestEpoch = e + 1;
+            }
+        }
+        // best.zip is the checkpoint of the epoch with the lowest validation loss; final.zip the last.
+        assertEquals(params(out.resolve("checkpoints/epoch-00" + bestEpoch + ".zip")), params(out.resolve("model/best.zip")));
+        assertEquals(params(out.resolve("checkpoints/epoch-002.zip")), params(out.resolve("model/final.zip")));
+
+        JsonNode ev = JSON.readTree(out.resolve("evaluation.json").toFile());
+        assertEquals(320, ev.get("examples").asInt());
+        assertEquals(bestEpoch, ev.get("best_epoch").asInt());
+        long total = 0;
+        long diagonal = 0;
+        for (int a = 0; a < 10; a++) {
+            for (int p = 0; p < 10; p++) {
+                long c = ev.get("confusion_matrix").get(a).get(p).asLong();
+                total += c;
+                diagonal += a == p ? c : 0;
+            }
+        }
+        assertEquals(320, total);
+        assertEquals(diagonal / 320.0, ev.get("accuracy").asDouble(), 1e-12);
+        assertEquals(10, ev.get("per_class").size());
+
+        Map<String, Object> info = RunInfo.readJson(new org.apache.hadoop.fs.Path(out.resolve("run.json").toUri()), new Configuration());
+        assertEquals("finetune", info.get("job"));
+        assertEquals("pmnist", ((Map<?, ?>) info.get("options")).get("task"));
+        assertEquals(2, info.get("workers"));
+    }
+
+    @Test
+    void gradientsCsvHasEveryStepOfTheProbedEpochs() throws IOException {
+        List<String> lines = Files.readAllLines(out.resolve("gradients.csv"));
+        assertEquals("epoch,iteration,t,norm", lines.get(0));
+        assertEquals(1 + 2 * 28, lines.size());
+        String[] first = lines.get(1).split(",");
+        assertEquals("1", first[0]);
+        assertEquals("0", first[1], "epoch 1 is probed before the first update");
+        String[] second = lines.get(29).split(",");
+        assertEquals("2", second[0]);
+        // 10 minibatches of 32 per epoch, 2 workers x 2 minibatches per round: 3 rounds, each counted as 2 updates.
+        assertEquals("6", second[1]);
+        for (int i = 1; i < lines.size(); i++) {
+            String[] f = lines.get(i).split(",");
+            assertEquals((i - 1) % 28 + 1, Integer.parseInt(f[2]));
+            double norm = Double.parseDouble(f[3]);
+            assertTrue(norm > 0 && Double.isFinite(norm), lines.get(i));
+        }
+    }
+
+    @Test
+    void initStartsFromThePretrainingOutputsModel() throws IOException {
+        Path pre = tmp.resolve("pretrain");
+        Files.createDirectories(pre.resolve("model"));
+        MultiLayerNetwork init = new LstmClassifier(1, 8, 10, new Hyperparameters(1e-3, 0, 0)).create(99);
+        ModelSerializer.writeModel(init, pre.resolve("model/lmn-init.zip").toFile(), false);
+        Path o = tmp.resolve("from-init");
+        JobAssertions.Outcome r = capture(() -> finetune(small("--out", o.toString(), "--epochs", "1", "--init", pre.toString(),
+                "--probe-epochs", "none")));
+        assertEquals(0, r.code(), r.stderr());
+        assertEquals(init.params(), params(o.resolve("checkpoints/epoch-000.zip")));
+        assertFalse(Files.exists(o.resolve("gradients.csv")) && Files.readAllLines(o.resolve("gradients.csv")).size() > 1);
+    }
+
+    @Test
+    void divergenceStopsWithAClearMessageAndKeepsTheLastGoodCheckpoint() throws IOException {
+        Path o = tmp.resolve("diverged");
+        JobAssertions.Outcome r = capture(() -> finetune(small("--out", o.toString(), "--epochs", "2", "--learning-rate", "1e38",
+                "--clip-norm", "0", "--weight-decay", "0")));
+        assertEquals(JobLauncher.RUNTIME_FAILURE, r.code(), r.stderr());
+        assertEquals(1, r.stderr().lines().count(), r.stderr());
+        assertTrue(r.stderr().contains("training loss became") && r.stderr().contains("epoch 1/2")
+                && r.stderr().contains("last good checkpoint is") && r.stderr().contains("epoch-000.zip"), r.stderr());
+        assertFalse(Files.exists(o), "no committed output");
+        Path kept = tmp.resolve(".diverged.inprogress/checkpoints/epoch-000.zip");
+        assertTrue(Files.isRegularFile(kept), "the last good checkpoint is kept");
+        MultiLayerNetwork good = ModelSerializer.restoreMultiLayerNetwork(kept.toFile(), true);
+        assertTrue(Double.isFinite(good.params().sumNumber().doubleValue()));
+
+        // The unfinished run is not silently discarded, and a resume must keep the trajectory's options.
+        List<String> before = listing(tmp);
+        assertInputError(capture(() -> finetune(small("--out", o.toString(), "--epochs", "2"))), tmp, before,
+                "unfinished run", "--resume");
+        assertInputError(capture(() -> finetune(small("--out", o.toString(), "--epochs", "2", "--resume"))), tmp, before,
+                "--resume", "--learning-rate 0.01 differs", "1.0E38");
+    }
+
+    @Test
+    void badInputsFailWithOneLineAndNoOutput() throws IOException {
+        Path bad = tmp.resolve("bad");
+        Files.createDirectories(bad.resolve("empty-pretrain"));
+        String o = bad.resolve("out").toString();
+        List<String> before = listing(bad);
+        assertInputError(capture(() -> finetune(small("--out", o, "--init", bad.resolve("nope").toString()))),
+                bad, before, "--init", "nope", "not found");
+        assertInputError(capture(() -> finetune(small("--out", o, "--init", bad.resolve("empty-pretrain").toString()))),
+                bad, before, "--init", "model/lmn-init.zip");
+        assertInputError(capture(() -> finetune(small("--out", o, "--epochs", "0"))), bad, before, "--epochs 0", "at least 1");
+        assertInputError(capture(() -> finetune(small("--out", o, "--batch-size", "0"))), bad, before, "--batch-size 0");
+        assertInputError(capture(() -> finetune(small("--out", o, "--model", "gru"))), bad, before, "--model gru", "unknown");
+        assertInputError(capture(() -> finetune(small("--out", o, "--model", "lmn"))), bad, before, "--model lmn", "not available");
+        assertInputError(capture(() -> finetune(small("--out", o, "--task", "cifar"))), bad, before, "--task cifar");
+        assertInputError(capture(() -> finetune("--data", bad.resolve("missing").toString(), "--out", o)), bad, before, "--data", "not found");
+        List<String> top = listing(tmp);
+        assertInputError(capture(() -> finetune(small("--out", out.toString()))), tmp, top, out.toString(), "already exists");
+    }
+
+    static org.nd4j.linalg.api.ndarray.INDArray params(Path zip) throws IOException {
+        return ModelSerializer.restoreMultiLayerNetwork(zip.toFile(), false).params();
+    }
+}
