@@ -21,6 +21,13 @@ import ai.laes.io.RunInfo;
 import ai.laes.laes.Laes;
 import ai.laes.laes.LaesModel;
 import ai.laes.laes.ReconstructionError;
+import ai.laes.lmn.LmnArtifacts;
+import ai.laes.lmn.LmnNetworks;
+import ai.laes.lmn.init.LmnInitializer;
+import ai.laes.train.Batches;
+import ai.laes.train.Evaluator;
+import ai.laes.train.LeastSquaresReadout;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import ai.laes.readout.RidgeReadout;
 import ai.laes.spark.Stages;
 import org.apache.hadoop.conf.Configuration;
@@ -39,6 +46,8 @@ import scala.Tuple2;
 public final class PretrainJob {
     /** Input size k: one pixel per step. */
     static final int K = 1;
+    /** Seed of the LMN's configuration (its parameters all come from the LAES and the readout). */
+    static final long LMN_SEED = 42;
 
     private PretrainJob() {
     }
@@ -83,18 +92,45 @@ public final class PretrainJob {
                 accuracy = stages.run("LAES: encode test", () -> readout.accuracy(finalStates(test, view, shared)));
             } finally {
                 shared.destroy();
-                train.unpersist(false);
             }
+            Map<String, Object> init = initialisedLmn(sc, stages, model, view, train, test, out, conf);
             writeLaes(out, conf, model);
             writeReconstruction(out.file("reconstruction.csv"), conf, mse, baseline);
             Map<String, Object> metrics = metrics(options, model, mse, baseline, accuracy);
             metrics.put("train_sequences", trainCount);
+            metrics.putAll(init);
             metrics.put("seconds", stages.seconds());
             RunInfo.writeJson(out.file("metrics.json"), conf, metrics);
+            train.unpersist(false);
+            info.put("seeds", Map.of("lmn", LMN_SEED));
             info.put("spark", Map.of("master", sc.master(), "application", sc.sc().applicationId()));
             info.write(out.file("run.json"), conf, stages.seconds());
             out.commit();
         }
+    }
+
+    /**
+     * The LMN initialised from the LAES (laes-math.md section 3, functional size = memory size = p),
+     * its least-squares readout fitted on the training split, evaluated on the test split, and written
+     * as {@code model/lmn-init.zip} and {@code model/lmn-init/*.npy}. Returns its metrics.
+     */
+    static Map<String, Object> initialisedLmn(JavaSparkContext sc, Stages stages, LaesModel model, SequenceView view,
+            JavaRDD<LabeledImage> train, JavaRDD<LabeledImage> test, AtomicOutput out, Configuration conf) {
+        LmnNetworks.Settings settings = LmnNetworks.Settings.reference();
+        settings.nIn = model.inputSize();
+        settings.hidden = model.memorySize();
+        settings.memory = model.memorySize();
+        settings.seed = LMN_SEED;
+        MultiLayerNetwork lmn = LmnNetworks.lmnClassifier(settings);
+        LmnInitializer.laes(model.a(), model.b(), model.mu()).initialise(lmn, 0);
+        Batches batches = new Batches(view, 0);
+        stages.run("LMN: least-squares readout", () -> LeastSquaresReadout.fit(sc, lmn, train, batches));
+        Evaluator.Result result = stages.run("LMN: evaluate test", () -> Evaluator.evaluate(sc, lmn, test, batches, 256));
+        LmnArtifacts.write(lmn, out.file("model"), "lmn-init", conf);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("init_test_accuracy", result.accuracy());
+        m.put("init_test_loss", result.loss());
+        return m;
     }
 
     /** {@code location} as a prepared dataset: it must exist and be complete. */

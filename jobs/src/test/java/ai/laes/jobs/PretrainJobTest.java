@@ -47,7 +47,7 @@ class PretrainJobTest extends SparkTestBase {
     }
 
     @Test
-    void smnistLaesBeatsTheMeanAndItsReadoutClassifies() {
+    void smnistLaesBeatsTheMeanAndItsReadoutClassifies() throws IOException {
         Path out = tmp.resolve("smnist");
         assertEquals(0, pretrain("--data", prepared.toString(), "--out", out.toString(), "--task", "smnist",
                 "--memory-size", "32", "--limit", "3000"));
@@ -74,6 +74,22 @@ class PretrainJobTest extends SparkTestBase {
         double mu = Npy.read(hpath(out.resolve("laes/mean.npy")), conf).values()[0];
         assertEquals(0.13, mu, 0.01, "MNIST's mean pixel intensity");
         assertTrue(Files.exists(out.resolve("_SUCCESS")));
+
+        // The LAES-initialised LMN: W_xh = A, W_mm = B, W_hm = I, b_m = -A mu, and a fitted readout.
+        assertArrayEquals(a.matrix()[5], Npy.read(hpath(out.resolve("model/lmn-init/W_xh.npy")), conf).matrix()[5], 1e-6);
+        assertArrayEquals(b.matrix()[7], Npy.read(hpath(out.resolve("model/lmn-init/W_mm.npy")), conf).matrix()[7], 1e-6);
+        double[][] whm = Npy.read(hpath(out.resolve("model/lmn-init/W_hm.npy")), conf).matrix();
+        assertEquals(1.0, whm[3][3], 0.0);
+        assertEquals(0.0, whm[3][4], 0.0);
+        assertEquals(-a.matrix()[2][0] * mu, Npy.read(hpath(out.resolve("model/lmn-init/b_m.npy")), conf).values()[2], 1e-6);
+        assertArrayEquals(new long[] {10, 32}, Npy.read(hpath(out.resolve("model/lmn-init/W_out.npy")), conf).shape());
+        double init = ((Number) m.get("init_test_accuracy")).doubleValue();
+        assertTrue(init > 0.3 && init <= 1.0, "initialised LMN test accuracy " + init);
+        org.deeplearning4j.nn.multilayer.MultiLayerNetwork restored = org.deeplearning4j.util.ModelSerializer
+                .restoreMultiLayerNetwork(out.resolve("model/lmn-init.zip").toFile(), true);
+        assertEquals(0.0, restored.getLayer(1).getParam("b").castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE)
+                .sub(org.nd4j.linalg.factory.Nd4j.create(Npy.read(hpath(out.resolve("model/lmn-init/b_out.npy")), conf).values(),
+                        new long[] {1, 10})).norm2Number().doubleValue(), 1e-6);
     }
 
     @Test

@@ -66,6 +66,16 @@ public final class LmnParameters {
         setVector(LinearMemoryParamInitializer.B_M, bm, nM);
     }
 
+    /** The weight {@code key} in the column-vector form of the equations (the transpose of what DL4J stores). */
+    public double[][] columnForm(String key) {
+        return layer.getParam(key).castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).transpose().toDoubleMatrix();
+    }
+
+    /** The bias {@code key}. */
+    public double[] vector(String key) {
+        return layer.getParam(key).castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).toDoubleVector();
+    }
+
     /** Xavier-normal weights and zero biases; with {@code orthogonalMemory}, W_mm random orthogonal instead. */
     void setXavier(Random rnd, boolean orthogonalMemory) {
         setWxh(RandomMatrices.xavier(rnd, nH, nIn));

@@ -1,0 +1,72 @@
+package ai.laes.train;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+
+import ai.laes.data.LabeledImage;
+import ai.laes.data.MnistImages;
+import ai.laes.readout.RidgeReadout;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import scala.Tuple2;
+
+/**
+ * The readout of laes-math.md section 3 for any initialised classifier (recurrent layer with
+ * LastTimeStep, then the output layer): a ridge least-squares fit, with bias, of the network's own
+ * final recurrent states onto one-hot labels, accumulated on the executors (sums of m m^T and
+ * m y^T) and set as the output layer's W and b. Every initialiser gets it, so comparisons are fair.
+ */
+public final class LeastSquaresReadout {
+    /** Index of the output layer in the classifiers of {@code LmnNetworks}. */
+    static final int OUTPUT = 1;
+    /** Sequences per forward pass on the executors. */
+    static final int BATCH = 256;
+
+    private LeastSquaresReadout() {
+    }
+
+    /** Fits the readout on {@code train} and writes it into {@code net}'s output layer; returns it. */
+    public static RidgeReadout fit(JavaSparkContext sc, MultiLayerNetwork net, JavaRDD<LabeledImage> train, Batches batches) {
+        RidgeReadout readout;
+        try (NetworkBroadcast shipped = NetworkBroadcast.of(sc, net)) {
+            readout = RidgeReadout.fit(finalStates(train, batches, shipped), MnistImages.CLASSES);
+        }
+        apply(net, readout);
+        return readout;
+    }
+
+    /** (final state of the recurrent layer, label) of every image, computed on the executors. */
+    static JavaRDD<Tuple2<double[], Integer>> finalStates(JavaRDD<LabeledImage> images, Batches batches,
+            NetworkBroadcast shipped) {
+        return images.mapPartitions((Iterator<LabeledImage> it) -> shipped.apply(copy -> {
+            List<Tuple2<double[], Integer>> out = new ArrayList<>();
+            List<LabeledImage> batch = new ArrayList<>(BATCH);
+            while (it.hasNext()) {
+                batch.add(it.next());
+                if (batch.size() == BATCH || !it.hasNext()) {
+                    INDArray states = copy.feedForwardToLayer(0, batches.features(batch), false).get(1);
+                    double[][] rows = states.castTo(DataType.DOUBLE).toDoubleMatrix();
+                    for (int i = 0; i < rows.length; i++) {
+                        out.add(new Tuple2<>(rows[i], batch.get(i).label()));
+                    }
+                    batch.clear();
+                }
+            }
+            return out.iterator();
+        }));
+    }
+
+    /** Sets the output layer's W (DL4J stores W^T, [d, classes]) and b from {@code readout}. */
+    public static void apply(MultiLayerNetwork net, RidgeReadout readout) {
+        org.deeplearning4j.nn.api.Layer output = net.getLayer(OUTPUT);
+        INDArray w = output.getParam("W");
+        INDArray b = output.getParam("b");
+        w.assign(Nd4j.create(readout.weights()).transpose().castTo(w.dataType()));
+        b.assign(Nd4j.create(readout.bias(), new long[] {1, readout.numClasses()}).castTo(b.dataType()));
+    }
+}
