@@ -1,9 +1,7 @@
 package ai.laes.train;
 
-import java.util.List;
 import java.util.Locale;
 
-import ai.laes.data.LabeledImage;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;

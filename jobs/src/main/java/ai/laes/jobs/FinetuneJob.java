@@ -179,12 +179,8 @@ public final class FinetuneJob {
                     plan.release();
                 }
             }
-            if (state.bestEpoch() == 0) {
-                // Resumed after the last epoch, or no epoch improved on +inf: the best model is the best checkpoint.
-                ModelFiles.copy(checkpoints.zip(state.epoch()), out.file("model/best.zip"), conf);
-            } else {
-                ModelFiles.copy(checkpoints.zip(state.bestEpoch()), out.file("model/best.zip"), conf);
-            }
+            // Also after a resume that stopped between a checkpoint and its copy; epoch 0 only if no epoch ran.
+            ModelFiles.copy(checkpoints.zip(state.bestEpoch() > 0 ? state.bestEpoch() : state.epoch()), out.file("model/best.zip"), conf);
             ModelFiles.save(trainer.network(), out.file("model/final.zip"), true, conf);
 
             MultiLayerNetwork bestNet = ModelFiles.load(out.file("model/best.zip"), false, conf, "model/best.zip");

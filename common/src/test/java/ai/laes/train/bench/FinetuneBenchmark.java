@@ -49,21 +49,10 @@ public final class FinetuneBenchmark {
         System.out.printf(Locale.ROOT, "LSTM hidden %d, T = %d, %d examples, batch %d, averaging every %d minibatches%n",
                 hidden, steps, examples, batch, frequency);
 
-        // Single-machine cost of one minibatch step (after two warm-up steps).
-        MultiLayerNetwork local = factory.create(1);
-        int probes = 4;
-        long t0 = 0;
-        for (int i = 0; i < probes + 2; i++) {
-            if (i == 2) {
-                t0 = System.nanoTime();
-            }
-            local.fit(batches.dataSet(images.subList(i * batch % (examples - batch), i * batch % (examples - batch) + batch)));
-        }
-        double step = (System.nanoTime() - t0) / 1e9 / probes;
-        System.out.printf(Locale.ROOT, "single machine: %.3f s per minibatch step, %.1f examples/s%n", step, batch / step);
-
         double[] rate = new double[3];
         for (int workers = 1; workers <= 2; workers++) {
+            double step = stepSeconds(factory, batches, images, batch);
+            System.out.printf(Locale.ROOT, "single machine, just before: %.3f s per minibatch step (median of 5)%n", step);
             SparkSession spark = SparkSession.builder().master("local[" + workers + "]").appName("finetune-bench")
                     .config("spark.ui.enabled", "false").config("spark.driver.host", "127.0.0.1")
                     .config("spark.driver.bindAddress", "127.0.0.1").getOrCreate();
@@ -90,5 +79,22 @@ public final class FinetuneBenchmark {
             }
         }
         System.out.printf(Locale.ROOT, "speed-up local[2] / local[1]: %.2fx (target >= 1.7x on two executors)%n", rate[2] / rate[1]);
+    }
+
+    /** Median time of one single-machine minibatch step, after two warm-up steps. */
+    static double stepSeconds(ModelFactory factory, Batches batches, List<LabeledImage> images, int batch) {
+        MultiLayerNetwork local = factory.create(1);
+        double[] t = new double[5];
+        for (int i = -2; i < t.length; i++) {
+            int from = Math.floorMod(i, images.size() / batch) * batch;
+            org.nd4j.linalg.dataset.DataSet ds = batches.dataSet(images.subList(from, from + batch));
+            long start = System.nanoTime();
+            local.fit(ds);
+            if (i >= 0) {
+                t[i] = (System.nanoTime() - start) / 1e9;
+            }
+        }
+        java.util.Arrays.sort(t);
+        return t[t.length / 2];
     }
 }
