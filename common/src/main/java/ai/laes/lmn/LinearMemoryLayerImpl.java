@@ -150,6 +150,27 @@ public class LinearMemoryLayerImpl extends BaseRecurrentLayer<LinearMemoryLayer>
         return new Pair<>(grad, permuteIfNWC(epsOut));
     }
 
+    /**
+     * After a backward pass: for each step t (index t - 1) the mean over the batch of ||dL/dm_t||, the
+     * total derivative of the loss the pass started from (through every later step and the output)
+     * with respect to the memory state, as the BPTT loop left it in the tape.
+     */
+    public double[] memoryGradientNorms() {
+        LmnTape tp = tape;
+        if (tp == null) {
+            throw new IllegalStateException("memoryGradientNorms needs a backward pass first");
+        }
+        double[] perRow = tp.d.get(all(), interval(tp.nH, tp.nH + tp.nM)).norm2(1)
+                .castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).toDoubleVector();
+        double[] norms = new double[tp.T];
+        for (int t = 0; t < tp.T; t++) {
+            for (int i = 0; i < tp.b; i++) {
+                norms[t] += perRow[t * tp.b + i] / tp.b;
+            }
+        }
+        return norms;
+    }
+
     @Override
     public void clear() {
         super.clear();

@@ -34,15 +34,18 @@ public final class RidgeReadout implements Serializable {
     }
 
     public static RidgeReadout fit(JavaRDD<Tuple2<double[], Integer>> data, int numClasses, double ridge) {
+        return fit(data, numClasses, data.first()._1().length, ridge);
+    }
+
+    /** As {@link #fit(JavaRDD, int, double)} for features of a known {@code dimension}: one pass over {@code data}. */
+    public static RidgeReadout fit(JavaRDD<Tuple2<double[], Integer>> data, int numClasses, int dimension, double ridge) {
         if (numClasses < 2) {
             throw new InputException("numClasses=" + numClasses + " must be at least 2");
         }
         if (!(ridge >= 0)) {
             throw new InputException("ridge=" + ridge + " must be non-negative");
         }
-        Tuple2<double[], Integer> first = data.first();
-        int d = first._1().length;
-        NormalEquations sums = data.treeAggregate(new NormalEquations(d, numClasses),
+        NormalEquations sums = data.treeAggregate(new NormalEquations(dimension, numClasses),
                 NormalEquations::add, NormalEquations::merge, 2);
         return fromNormalEquations(sums, ridge);
     }

@@ -34,6 +34,12 @@ public final class Batches implements Serializable {
         return steps == 0 ? view.length() : steps;
     }
 
+    /** One image as the flattened sequence the network sees (cropped like {@link #features}). */
+    public double[] sequence(byte[] pixels) {
+        double[] full = view.sequence(pixels);
+        return steps == 0 ? full : java.util.Arrays.copyOfRange(full, full.length - steps, full.length);
+    }
+
     public INDArray features(List<LabeledImage> batch) {
         INDArray full = view.features(batch, DataType.FLOAT);
         if (steps == 0) {

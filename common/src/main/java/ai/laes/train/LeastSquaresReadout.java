@@ -34,7 +34,8 @@ public final class LeastSquaresReadout {
     public static RidgeReadout fit(JavaSparkContext sc, MultiLayerNetwork net, JavaRDD<LabeledImage> train, Batches batches) {
         RidgeReadout readout;
         try (NetworkBroadcast shipped = NetworkBroadcast.of(sc, net)) {
-            readout = RidgeReadout.fit(finalStates(train, batches, shipped), MnistImages.CLASSES);
+            int size = (int) net.getLayer(OUTPUT).getParam("W").size(0);
+            readout = RidgeReadout.fit(finalStates(train, batches, shipped), MnistImages.CLASSES, size, RidgeReadout.DEFAULT_RIDGE);
         }
         apply(net, readout);
         return readout;

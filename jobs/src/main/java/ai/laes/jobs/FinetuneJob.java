@@ -17,6 +17,14 @@ import ai.laes.io.FileSystems;
 import ai.laes.io.InputException;
 import ai.laes.io.RunInfo;
 import ai.laes.spark.Stages;
+import ai.laes.laes.GramRoute;
+import ai.laes.laes.Laes;
+import ai.laes.laes.LaesModel;
+import ai.laes.laes.SvdRoute;
+import ai.laes.lmn.init.LmnInitializer;
+import java.util.function.Supplier;
+import ai.laes.train.LeastSquaresReadout;
+import ai.laes.train.LmnClassifier;
 import ai.laes.train.Batches;
 import ai.laes.train.Checkpoints;
 import ai.laes.train.EpochLog;
@@ -68,13 +76,28 @@ public final class FinetuneJob {
         JobLauncher.main("finetune", new FinetuneOptions(), args, FinetuneJob::run);
     }
 
-    /** The model of {@code --model}; the LMN is wired in when its layer is merged. */
-    static ModelFactory factory(FinetuneOptions o) {
+    /**
+     * The model of {@code --model}: the LSTM baseline, or the LMN initialised by {@code --init-scheme}
+     * ({@code laes} takes the LAES of the training sequences from {@code laes}, computed only if needed).
+     */
+    static ModelFactory factory(FinetuneOptions o, Supplier<LaesModel> laes) {
         Hyperparameters hyper = new Hyperparameters(o.learningRate, o.weightDecay, o.clipNorm);
         if (o.model.equals("lmn")) {
-            throw new InputException("--model lmn: not available in this build (the LMN layer is not merged yet); use --model lstm");
+            return new LmnClassifier(1, o.hidden, hyper, seed -> switch (o.initScheme) {
+                case "random" -> LmnInitializer.random(seed);
+                case "orthogonal" -> LmnInitializer.orthogonal(seed);
+                default -> {
+                    LaesModel m = laes.get();
+                    yield LmnInitializer.laes(m.a(), m.b(), m.mu());
+                }
+            });
         }
         return new LstmClassifier(1, o.hidden, MnistImages.CLASSES, hyper);
+    }
+
+    /** The exact LAES (p = hidden size) of the training sequences as the network sees them. */
+    static LaesModel laesOf(JavaRDD<LabeledImage> train, Batches batches, int p, Stages stages) {
+        return Laes.fit(train.map(im -> batches.sequence(im.pixels())), 1, p, SvdRoute.GRAM, GramRoute.BLOCKED, stages);
     }
 
     public static void run(FinetuneOptions o, SparkSession spark) throws Exception {
@@ -85,7 +108,6 @@ public final class FinetuneJob {
             throw new InputException("--data " + o.data + ": directory not found");
         }
         Path initModel = o.init == null ? null : initModel(o.init, conf);
-        ModelFactory factory = factory(o);
         Hyperparameters hyper = new Hyperparameters(o.learningRate, o.weightDecay, o.clipNorm);
         Batches batches = new Batches(SequenceView.of(o.sequenceTask(), prepared, conf), o.cropSteps);
         Map<String, Object> options = JobLauncher.resolved(o);
@@ -111,6 +133,7 @@ public final class FinetuneJob {
                 throw new InputException("--data " + o.data + ": the training split is empty");
             }
             int workers = o.workers > 0 ? o.workers : sc.defaultParallelism();
+            ModelFactory factory = factory(o, () -> laesOf(train, batches, o.hidden, stages));
 
             Optional<Checkpoints.State> restored = out.resumed() ? checkpoints.latest() : Optional.empty();
             MultiLayerNetwork net;
@@ -127,8 +150,13 @@ public final class FinetuneJob {
                 LOG.info("Resuming {} after epoch {} (best so far: epoch {})", o.out, state.epoch(), state.bestEpoch());
             } else {
                 RunInfo.writeJson(out.file("options.json"), conf, options);
-                net = initModel != null ? hyper.applyTo(ModelFiles.load(initModel, false, conf, "--init " + o.init))
-                        : factory.create(o.seed);
+                if (initModel != null) {
+                    net = hyper.applyTo(ModelFiles.load(initModel, false, conf, "--init " + o.init));
+                } else {
+                    net = factory.create(o.seed);
+                    MultiLayerNetwork fresh = net;
+                    stages.run("fine-tune: least-squares readout", () -> LeastSquaresReadout.fit(sc, fresh, train, batches));
+                }
                 checkShape(net, o);
                 state = new Checkpoints.State(0, o.seed, 0, Double.POSITIVE_INFINITY, Map.of());
                 checkpoints.save(net, state);

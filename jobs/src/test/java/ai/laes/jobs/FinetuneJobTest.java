@@ -191,7 +191,7 @@ class FinetuneJobTest extends SparkTestBase {
         assertInputError(capture(() -> finetune(small("--out", o, "--epochs", "0"))), bad, before, "--epochs 0", "at least 1");
         assertInputError(capture(() -> finetune(small("--out", o, "--batch-size", "0"))), bad, before, "--batch-size 0");
         assertInputError(capture(() -> finetune(small("--out", o, "--model", "gru"))), bad, before, "--model gru", "unknown");
-        assertInputError(capture(() -> finetune(small("--out", o, "--model", "lmn"))), bad, before, "--model lmn", "not available");
+        assertInputError(capture(() -> finetune(small("--out", o, "--init-scheme", "xavier"))), bad, before, "--init-scheme xavier");
         assertInputError(capture(() -> finetune(small("--out", o, "--task", "cifar"))), bad, before, "--task cifar");
         assertInputError(capture(() -> finetune("--data", bad.resolve("missing").toString(), "--out", o)), bad, before, "--data", "not found");
         List<String> top = listing(tmp);

@@ -1,0 +1,46 @@
+package ai.laes.train;
+
+import java.util.function.LongFunction;
+
+import ai.laes.lmn.LmnNetworks;
+import ai.laes.lmn.init.LmnInitializer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+
+/**
+ * The LMN classifier of {@link LmnNetworks} (functional size = memory size), trained with the same
+ * hyperparameters as the LSTM baseline and initialised by one of the schemes of laes-math.md
+ * section 3, chosen per seed.
+ */
+public final class LmnClassifier implements ModelFactory {
+    private final int inputs;
+    private final int size;
+    private final Hyperparameters hyper;
+    private final LongFunction<LmnInitializer> scheme;
+
+    public LmnClassifier(int inputs, int size, Hyperparameters hyper, LongFunction<LmnInitializer> scheme) {
+        this.inputs = inputs;
+        this.size = size;
+        this.hyper = hyper;
+        this.scheme = scheme;
+    }
+
+    @Override
+    public MultiLayerNetwork create(long seed) {
+        LmnNetworks.Settings s = LmnNetworks.Settings.reference();
+        s.nIn = inputs;
+        s.hidden = size;
+        s.memory = size;
+        s.learningRate = hyper.learningRate();
+        s.weightDecay = hyper.weightDecay();
+        s.clipNorm = hyper.clipNorm();
+        s.seed = seed;
+        MultiLayerNetwork net = LmnNetworks.lmnClassifier(s);
+        scheme.apply(seed).initialise(net, 0);
+        return net;
+    }
+
+    @Override
+    public StateGradientProbe probe() {
+        return new LmnStateProbe();
+    }
+}
