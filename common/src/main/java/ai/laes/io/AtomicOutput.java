@@ -24,13 +24,17 @@ public final class AtomicOutput implements AutoCloseable {
     private final Path target;
     private final Path work;
     private final boolean overwrite;
+    private final boolean resumed;
+    private boolean keep;
     private boolean committed;
 
-    private AtomicOutput(FileSystem fs, Path target, Path work, boolean overwrite) {
+    private AtomicOutput(FileSystem fs, Path target, Path work, boolean overwrite, boolean resumed) {
         this.fs = fs;
         this.target = target;
         this.work = work;
         this.overwrite = overwrite;
+        this.resumed = resumed;
+        this.keep = resumed;
     }
 
     /**
@@ -57,7 +61,7 @@ public final class AtomicOutput implements AutoCloseable {
             if (!fs.mkdirs(work)) {
                 throw new InputException(location + ": cannot create a directory beside it");
             }
-            return new AtomicOutput(fs, target, work, overwrite);
+            return new AtomicOutput(fs, target, work, overwrite, false);
         } catch (org.apache.hadoop.security.AccessControlException e) {
             throw new InputException(location + ": permission denied (" + firstLine(e) + ")");
         } catch (IOException e) {
@@ -66,6 +70,55 @@ public final class AtomicOutput implements AutoCloseable {
             }
             throw new InputException(location + ": cannot be written (" + firstLine(e) + ")", e);
         }
+    }
+
+    /** The in-progress directory of a resumable output {@code target}: {@code .NAME.inprogress}. */
+    public static Path inProgress(Path target) {
+        return new Path(target.getParent(), "." + target.getName() + ".inprogress");
+    }
+
+    /**
+     * The output of a long, resumable job: the work directory has the deterministic name
+     * {@link #inProgress} and survives a failed or killed driver once {@link #keepOnFailure()} says it
+     * holds progress worth keeping; a later run with {@code resume} continues in it. An unfinished
+     * run is never silently discarded: without {@code resume} it is refused unless {@code overwrite}.
+     */
+    public static AtomicOutput resumable(String location, boolean overwrite, boolean resume, Configuration conf) {
+        Path target = FileSystems.qualified(location, conf);
+        FileSystem fs = FileSystems.of(target, conf);
+        Path work = inProgress(target);
+        try {
+            if (fs.exists(target) && !overwrite) {
+                throw new InputException(location + ": output already exists (pass --overwrite to replace it)");
+            }
+            boolean unfinished = fs.exists(work);
+            if (unfinished && !resume) {
+                if (!overwrite) {
+                    throw new InputException(location + ": an unfinished run is in " + work
+                            + " (pass --resume to continue it, or --overwrite to start over)");
+                }
+                fs.delete(work, true);
+            }
+            if (!unfinished && resume) {
+                LOG.info("{}: nothing to resume, starting a new run", location);
+            }
+            if (!fs.exists(work) && !fs.mkdirs(work)) {
+                throw new InputException(location + ": cannot create " + work);
+            }
+            return new AtomicOutput(fs, target, work, overwrite, unfinished && resume);
+        } catch (IOException e) {
+            throw new InputException(location + ": cannot be written (" + firstLine(e) + ")", e);
+        }
+    }
+
+    /** True if this run continues an unfinished one (see {@link #resumable}). */
+    public boolean resumed() {
+        return resumed;
+    }
+
+    /** From now on a failure keeps the work directory (it holds a checkpoint to resume from). */
+    public void keepOnFailure() {
+        keep = true;
     }
 
     private static String firstLine(Exception e) {
@@ -96,7 +149,7 @@ public final class AtomicOutput implements AutoCloseable {
     /** Writes {@code _SUCCESS} last and renames the work directory into place. */
     public void commit() {
         try {
-            fs.create(new Path(work, SUCCESS), false).close();
+            fs.create(new Path(work, SUCCESS), true).close();
             Path old = null;
             if (fs.exists(target)) {
                 if (!overwrite) {
@@ -122,10 +175,14 @@ public final class AtomicOutput implements AutoCloseable {
         }
     }
 
-    /** Deletes the work directory unless committed. */
+    /** Deletes the work directory unless committed or kept for a resume. */
     @Override
     public void close() {
         if (committed) {
+            return;
+        }
+        if (keep) {
+            LOG.warn("Unfinished run kept in {}; rerun with --resume to continue it", work);
             return;
         }
         try {

@@ -13,6 +13,7 @@ import ai.laes.data.MnistImages;
 import ai.laes.data.MnistShards;
 import ai.laes.data.SequenceView;
 import ai.laes.data.Split;
+import ai.laes.io.AtomicOutput;
 import ai.laes.io.FileSystems;
 import ai.laes.io.InputException;
 import ai.laes.io.RunInfo;
@@ -35,7 +36,6 @@ import ai.laes.train.LstmClassifier;
 import ai.laes.train.ModelFactory;
 import ai.laes.train.ModelFiles;
 import ai.laes.train.ParameterAveragingTrainer;
-import ai.laes.train.ResumableOutput;
 import ai.laes.train.StateGradientProbe;
 import ai.laes.train.TrainingDiverged;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -59,7 +59,7 @@ import org.slf4j.LoggerFactory;
  * ({@code epoch,iteration,t,norm}), {@code checkpoints/epoch-NNN.{zip,json}},
  * {@code model/best.zip}, {@code model/final.zip}, {@code evaluation.json}, {@code run.json},
  * {@code _SUCCESS}. Until the commit everything lives in {@code .NAME.inprogress} beside
- * {@code --out} ({@link ResumableOutput}); {@code --resume} continues there from the newest
+ * {@code --out} ({@link AtomicOutput#resumable}); {@code --resume} continues there from the newest
  * complete checkpoint and, as every epoch's order is a function of (seed, epoch), retraces the
  * uninterrupted run.
  */
@@ -112,7 +112,7 @@ public final class FinetuneJob {
         Batches batches = new Batches(SequenceView.of(o.sequenceTask(), prepared, conf), o.cropSteps);
         Map<String, Object> options = JobLauncher.resolved(o);
 
-        try (ResumableOutput out = ResumableOutput.begin(o.out, o.overwrite, o.resume, conf)) {
+        try (AtomicOutput out = AtomicOutput.resumable(o.output.out, o.output.overwrite, o.resume, conf)) {
             if (out.resumed() && FileSystems.exists(out.file("options.json"), conf)) {
                 checkResumable(out.file("options.json"), o, options, conf);
             }
@@ -147,7 +147,7 @@ public final class FinetuneJob {
                     metrics.append(List.of(JSON.writeValueAsString(state.metrics())));
                 }
                 gradients.keepUpTo(state.epoch());
-                LOG.info("Resuming {} after epoch {} (best so far: epoch {})", o.out, state.epoch(), state.bestEpoch());
+                LOG.info("Resuming {} after epoch {} (best so far: epoch {})", o.output.out, state.epoch(), state.bestEpoch());
             } else {
                 RunInfo.writeJson(out.file("options.json"), conf, options);
                 if (initModel != null) {

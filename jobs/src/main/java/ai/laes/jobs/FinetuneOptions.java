@@ -8,6 +8,7 @@ import java.util.TreeSet;
 import ai.laes.data.SequenceTask;
 import ai.laes.io.InputException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Options of the fine-tuning job; defaults in {@code reference.conf} under {@code laes.finetune}. */
@@ -17,8 +18,8 @@ public final class FinetuneOptions implements JobLauncher.Validated {
     @Option(names = "--data", required = true, paramLabel = "PREPARED", description = "A prepared dataset (output of prepare).")
     String data;
 
-    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory (must not exist unless --overwrite).")
-    String out;
+    @Mixin
+    OutputOptions output = new OutputOptions();
 
     @Option(names = "--init", paramLabel = "PRETRAIN_OUT", description = "A pretraining output; starts from its model/lmn-init.zip.")
     String init;
@@ -73,15 +74,6 @@ public final class FinetuneOptions implements JobLauncher.Validated {
 
     @Option(names = "--resume", description = "Continue the unfinished run of --out from its newest checkpoint.")
     boolean resume;
-
-    @Option(names = "--overwrite", description = "Replace an existing output (or discard an unfinished run).")
-    boolean overwrite;
-
-    @Option(names = "--config", paramLabel = "FILE", description = "HOCON file overriding the built-in defaults (section laes.finetune).")
-    String config;
-
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help.")
-    boolean help;
 
     SequenceTask sequenceTask() {
         return SequenceTask.parse(task);

@@ -50,11 +50,7 @@ public final class JobLauncher {
             if (options instanceof Validated v) {
                 v.validate();
             }
-            if (options instanceof WritesOutput w && !w.overwrite() && w.out() != null
-                    && ai.laes.io.FileSystems.exists(new org.apache.hadoop.fs.Path(w.out()), new org.apache.hadoop.conf.Configuration())) {
-                // Checked again (atomically) by the job; refusing here spares starting Spark.
-                throw new InputException(w.out() + ": output already exists (pass --overwrite to replace it)");
-            }
+            refuseExistingOutput(cli.getCommandSpec());
             return -1;
         } catch (CommandLine.ParameterException e) {
             System.err.println(name + ": error: " + e.getMessage() + " (see --help)");
@@ -71,6 +67,19 @@ public final class JobLauncher {
             return conversion.get();
         } catch (InputException e) {
             throw new CommandLine.TypeConversionException(e.getMessage());
+        }
+    }
+
+    /** An existing {@code --out} without {@code --overwrite}, refused before Spark starts (the job checks again). */
+    private static void refuseExistingOutput(CommandLine.Model.CommandSpec spec) {
+        OptionSpec out = spec.findOption("--out");
+        OptionSpec overwrite = spec.findOption("--overwrite");
+        if (out == null || out.getValue() == null || overwrite == null || Boolean.TRUE.equals(overwrite.getValue())) {
+            return;
+        }
+        String location = out.getValue();
+        if (ai.laes.io.FileSystems.exists(new org.apache.hadoop.fs.Path(location), new org.apache.hadoop.conf.Configuration())) {
+            throw new InputException(location + ": output already exists (pass --overwrite to replace it)");
         }
     }
 
@@ -171,13 +180,6 @@ public final class JobLauncher {
         String m = root.getClass().getSimpleName() + ": " + root.getMessage();
         int nl = m.indexOf('\n');
         return nl < 0 ? m : m.substring(0, nl);
-    }
-
-    /** Options of a job that writes one output directory. */
-    public interface WritesOutput {
-        String out();
-
-        boolean overwrite();
     }
 
     /** Options classes that check combinations of values after parsing. */

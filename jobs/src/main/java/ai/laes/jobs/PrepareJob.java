@@ -46,7 +46,7 @@ public final class PrepareJob {
         if (!FileSystems.exists(mnist, conf)) {
             throw new InputException("--mnist " + options.mnist + ": directory not found");
         }
-        try (AtomicOutput out = AtomicOutput.begin(options.out, options.overwrite, conf)) {
+        try (AtomicOutput out = AtomicOutput.begin(options.output.out, options.output.overwrite, conf)) {
             Stages stages = new Stages(sc);
             RunInfo info = new RunInfo("prepare", JobLauncher.resolved(options));
             MnistImages train = stages.run("prepare: read train IDX", () -> MnistImages.read(mnist, "train", conf));

@@ -2,18 +2,19 @@ package ai.laes.jobs;
 
 import ai.laes.io.InputException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Options of the prepare job; defaults in {@code reference.conf} under {@code laes.prepare}. */
 @Command(name = "prepare", mixinStandardHelpOptions = false, sortOptions = false,
         description = "Writes MNIST as Parquet shards train/ (first 50,000), validation/ (last 10,000), test/ (10,000) and permutation.npy.")
-public final class PrepareOptions implements JobLauncher.Validated, JobLauncher.WritesOutput {
+public final class PrepareOptions implements JobLauncher.Validated {
     @Option(names = "--mnist", required = true, paramLabel = "DIR",
             description = "Directory with the four original gzipped MNIST IDX files (any Hadoop FileSystem).")
     String mnist;
 
-    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory (must not exist unless --overwrite).")
-    String out;
+    @Mixin
+    OutputOptions output = new OutputOptions();
 
     @Option(names = "--shards", paramLabel = "N", description = "Parquet files per split, and per copy of the training set (default: ${DEFAULT-VALUE}).")
     int shards;
@@ -26,25 +27,6 @@ public final class PrepareOptions implements JobLauncher.Validated, JobLauncher.
 
     @Option(names = "--seed", paramLabel = "S", description = "Seed of the replicas' shifts (default: ${DEFAULT-VALUE}).")
     long seed;
-
-    @Option(names = "--overwrite", description = "Replace an existing output.")
-    boolean overwrite;
-
-    @Option(names = "--config", paramLabel = "FILE", description = "HOCON file overriding the built-in defaults (section laes.prepare).")
-    String config;
-
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help.")
-    boolean help;
-
-    @Override
-    public String out() {
-        return out;
-    }
-
-    @Override
-    public boolean overwrite() {
-        return overwrite;
-    }
 
     @Override
     public void validate() {

@@ -61,7 +61,7 @@ public final class PretrainJob {
         Configuration conf = spark.sparkContext().hadoopConfiguration();
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         Path prepared = preparedDataset(options.data, conf);
-        try (AtomicOutput out = AtomicOutput.begin(options.out, options.overwrite, conf)) {
+        try (AtomicOutput out = AtomicOutput.begin(options.output.out, options.output.overwrite, conf)) {
             Stages stages = new Stages(sc);
             RunInfo info = new RunInfo("pretrain", JobLauncher.resolved(options));
             info.input("prepared/run.json", new Path(prepared, "run.json"), conf);

@@ -5,18 +5,19 @@ import ai.laes.io.InputException;
 import ai.laes.laes.GramRoute;
 import ai.laes.laes.SvdRoute;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Options of the pretraining job; defaults in {@code reference.conf} under {@code laes.pretrain}. */
 @Command(name = "pretrain", sortOptions = false,
         description = "Computes the exact LAES of the training sequences and writes A, B, the mean, singular values, "
                 + "reconstruction errors and the readout accuracy.")
-public final class PretrainOptions implements JobLauncher.Validated, JobLauncher.WritesOutput {
+public final class PretrainOptions implements JobLauncher.Validated {
     @Option(names = "--data", required = true, paramLabel = "PREPARED", description = "Output of the prepare job.")
     String data;
 
-    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Output directory (must not exist unless --overwrite).")
-    String out;
+    @Mixin
+    OutputOptions output = new OutputOptions();
 
     @Option(names = "--task", paramLabel = "TASK",
             description = "smnist or pmnist (default: ${DEFAULT-VALUE}).")
@@ -33,25 +34,6 @@ public final class PretrainOptions implements JobLauncher.Validated, JobLauncher
 
     @Option(names = "--limit", paramLabel = "N", description = "Use only the first N training sequences; 0 = all (default: ${DEFAULT-VALUE}).")
     int limit;
-
-    @Option(names = "--overwrite", description = "Replace an existing output.")
-    boolean overwrite;
-
-    @Option(names = "--config", paramLabel = "FILE", description = "HOCON file overriding the built-in defaults (section laes.pretrain).")
-    String config;
-
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help.")
-    boolean help;
-
-    @Override
-    public String out() {
-        return out;
-    }
-
-    @Override
-    public boolean overwrite() {
-        return overwrite;
-    }
 
     @Override
     public void validate() {
