@@ -76,7 +76,7 @@ public final class ReconstructionStudy {
                         () -> SequenceGram.compute(trainT, 1, t, new double[] {mu}, GramRoute.BLOCKED)), t, n);
                 TiedMemoryTrainer.Result trained = stages.run("report: gradient descent T=" + t,
                         () -> new TiedMemoryTrainer(s, t).train(p, budget.gdIterations(), budget.gdLearningRate(), seed + t));
-                gdLosses.add(new double[] {t, trained.initialLoss(), trained.finalLoss()});
+                gdLosses.add(new double[] {t, trained.initialLoss(), trained.finalLoss(), trained.bestStep()});
                 UnrolledMemory gd = UnrolledMemory.of(trained.a(), trained.b(), mu, t);
                 points.add(new Point(t, p, GRADIENT_DESCENT, mean(LagDecoder.msePerLag(gd, gd.tiedDecoder(), testT, sc))));
                 LOG.info("reconstruction T={} p={}: {}", t, p, points.subList(points.size() - 3, points.size()));

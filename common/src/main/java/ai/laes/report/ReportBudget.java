@@ -18,9 +18,9 @@ public record ReportBudget(int reconstructionTrain, int reconstructionTest, int 
                            int readoutTrain, int readoutTest, int probeBatch) {
 
     /** Minutes on a laptop for real MNIST. */
-    public static final ReportBudget QUICK = new ReportBudget(2000, 1000, 200, 5e-3, 2000, 1000, 16);
+    public static final ReportBudget QUICK = new ReportBudget(2000, 1000, 200, 1e-3, 2000, 1000, 16);
     /** The whole training and test splits; long. */
-    public static final ReportBudget FULL = new ReportBudget(0, 0, 2000, 5e-3, 0, 0, 64);
+    public static final ReportBudget FULL = new ReportBudget(0, 0, 2000, 1e-3, 0, 0, 64);
 
     /** {@code quick} or {@code full}. */
     public static ReportBudget named(String name) {

@@ -87,7 +87,7 @@ public final class ReportPage {
         c.reconstruction().points().forEach(p -> recon.add(Map.of("T", p.length(), "p", p.p(), "method", p.method(), "mse", p.mse())));
         m.put("reconstruction", recon);
         List<Map<String, Object>> gd = new ArrayList<>();
-        c.reconstruction().gdLosses().forEach(l -> gd.add(Map.of("T", (int) l[0], "initial_loss", l[1], "final_loss", l[2])));
+        c.reconstruction().gdLosses().forEach(l -> gd.add(Map.of("T", (int) l[0], "initial_loss", l[1], "final_loss", l[2], "best_step", (int) l[3])));
         m.put("gradient_descent_training", gd);
         Map<String, Object> accuracy = new LinkedHashMap<>();
         Map<String, Object> gradients = new LinkedHashMap<>();
@@ -127,12 +127,18 @@ public final class ReportPage {
                         + "<b>gradient-descent</b>: the LAES form y_t = A x_t + B y_{t-1}, decoder A<sup>T</sup>(B<sup>T</sup>)<sup>d</sup>y_T, "
                         + "from A ~ N(0, 0.01<sup>2</sup>), B random orthogonal, trained through time by full-batch Adam (")
                 .append(b.gdIterations()).append(" steps, learning rate ").append(b.gdLearningRate())
-                .append(") on the exact training loss, computed from the second moment of the centred training sequences. "
+                .append(") on the exact training loss, computed from the second moment of the centred training sequences; the iterate "
+                        + "with the lowest training loss is kept, because once B's spectral radius exceeds 1 the powers B<sup>d</sup> "
+                        + "and with them loss and gradient explode (table below). "
                         + "Values below ").append(Charts.FLOOR).append(" are drawn at that floor (the CSV has the exact values). "
                         + "Data: <a href=\"").append(RECONSTRUCTION_CSV).append("\">").append(RECONSTRUCTION_CSV).append("</a>.</p>\n");
         h.append("<table><tr><th>T</th><th>p</th><th>method</th><th>test MSE</th></tr>\n");
         c.reconstruction().points().forEach(p -> h.append("<tr><td>").append(p.length()).append("</td><td>").append(p.p())
                 .append("</td><td>").append(p.method()).append("</td><td>").append(fmt(p.mse())).append("</td></tr>\n"));
+        h.append("</table>\n<p>Gradient-descent training (mean squared error per element on the training sequences):</p>\n"
+                + "<table><tr><th>T</th><th>initial loss</th><th>best loss</th><th>best step</th></tr>\n");
+        c.reconstruction().gdLosses().forEach(l -> h.append("<tr><td>").append((int) l[0]).append("</td><td>").append(fmt(l[1]))
+                .append("</td><td>").append(fmt(l[2])).append("</td><td>").append((int) l[3]).append("</td></tr>\n"));
         h.append("</table>\n");
 
         h.append("<h2>2. Gradient propagation at the start of fine-tuning</h2>\n<img src=\"").append(GRADIENT_PNG)

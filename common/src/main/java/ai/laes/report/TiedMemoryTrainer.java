@@ -52,11 +52,18 @@ public final class TiedMemoryTrainer {
         return out;
     }
 
-    /** The result of training: A, B (row-major), and the loss before and after. */
-    public record Result(double[] a, double[] b, double initialLoss, double finalLoss) {
+    /**
+     * The result of training: A, B (row-major) of the iterate with the lowest training loss, that loss, the
+     * initial loss, and the step that reached it (0 = the initialisation).
+     */
+    public record Result(double[] a, double[] b, double initialLoss, double finalLoss, int bestStep) {
     }
 
-    /** Adam for {@code iterations} full-batch steps from A ~ N(0, 0.01^2), B random orthogonal (seeded). */
+    /**
+     * Adam for {@code iterations} full-batch steps from A ~ N(0, 0.01^2), B random orthogonal (seeded), keeping
+     * the iterate of lowest training loss: once B's spectral radius leaves 1, the powers B^d for d up to T - 1
+     * explode, and so do the loss and the gradient (the exploding-gradient problem of training through time).
+     */
     public Result train(int p, int iterations, double learningRate, long seed) {
         Random rnd = new Random(seed);
         double[] a = new double[p];
@@ -70,11 +77,22 @@ public final class TiedMemoryTrainer {
         double[] m1 = new double[params.length];
         double[] m2 = new double[params.length];
         double initial = Double.NaN;
+        double best = Double.POSITIVE_INFINITY;
+        double[] bestParams = params.clone();
+        int bestStep = 0;
         double[] grad = new double[params.length];
-        for (int it = 1; it <= iterations; it++) {
+        for (int it = 1; it <= iterations + 1; it++) {
             double loss = lossAndGradient(java.util.Arrays.copyOf(params, p), java.util.Arrays.copyOfRange(params, p, params.length), grad);
             if (it == 1) {
                 initial = loss;
+            }
+            if (loss < best) {
+                best = loss;
+                bestParams = params.clone();
+                bestStep = it - 1;
+            }
+            if (it > iterations || !Double.isFinite(loss)) {
+                break;
             }
             double c1 = 1 - Math.pow(BETA1, it);
             double c2 = 1 - Math.pow(BETA2, it);
@@ -83,14 +101,12 @@ public final class TiedMemoryTrainer {
                 m2[i] = BETA2 * m2[i] + (1 - BETA2) * grad[i] * grad[i];
                 params[i] -= learningRate * (m1[i] / c1) / (Math.sqrt(m2[i] / c2) + EPSILON);
             }
-            if (it % 100 == 0) {
-                LOG.info("tied linear memory (T={}, p={}): step {} loss {}", steps, p, it, loss);
+            if (it % 50 == 0) {
+                LOG.info("tied linear memory (T={}, p={}): step {} loss {} (best {} at step {})", steps, p, it, loss, best, bestStep);
             }
         }
-        double[] finalA = java.util.Arrays.copyOf(params, p);
-        double[] finalB = java.util.Arrays.copyOfRange(params, p, params.length);
-        double last = lossAndGradient(finalA, finalB, new double[params.length]);
-        return new Result(finalA, finalB, iterations == 0 ? last : initial, last);
+        return new Result(java.util.Arrays.copyOf(bestParams, p), java.util.Arrays.copyOfRange(bestParams, p, params.length),
+                initial, best, bestStep);
     }
 
     /** L(A, B); writes [dL/dA ; dL/dB (row-major)] into {@code grad}. */
