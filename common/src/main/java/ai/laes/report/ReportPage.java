@@ -148,7 +148,7 @@ public final class ReportPage {
                         + "Plotted: the mean over ").append(b.probeBatch())
                 .append(" training sequences (the first of the training split) of ||dL/dm_t||, L the cross-entropy of that sequence, "
                         + "computed in float64 by backpropagation through the memory equations (checked against finite differences "
-                        + "in the tests). Data: <a href=\"").append(GRADIENT_CSV).append("\">").append(GRADIENT_CSV).append("</a>.</p>\n");
+                        + "in the tests). The plot draws values below ").append(Charts.FLOOR).append(" at that floor. Data: <a href=\"").append(GRADIENT_CSV).append("\">").append(GRADIENT_CSV).append("</a>.</p>\n");
         h.append("<table><tr><th>scheme</th><th>||dL/dm_1||</th><th>||dL/dm_T||</th><th>ratio</th></tr>\n");
         c.outcomes().stream().filter(o -> o.gradientNorms() != null).forEach(o -> {
             double[] n = o.gradientNorms();
