@@ -1,11 +1,11 @@
 package ai.laes.readout;
 
 /** Solves S X = Y for symmetric positive definite S (n x n) and Y (n x m), row-major, float64. */
-final class Cholesky {
+public final class Cholesky {
     private Cholesky() {
     }
 
-    static double[] solve(double[] s, int n, double[] y, int m) {
+    public static double[] solve(double[] s, int n, double[] y, int m) {
         double[] l = new double[n * n]; // S = L L^T
         for (int i = 0; i < n; i++) {
             for (int j = 0; j <= i; j++) {

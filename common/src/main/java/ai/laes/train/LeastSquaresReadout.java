@@ -25,7 +25,7 @@ public final class LeastSquaresReadout {
     /** Index of the output layer in the classifiers of {@code LmnNetworks}. */
     static final int OUTPUT = 1;
     /** Sequences per forward pass on the executors. */
-    static final int BATCH = 256;
+    public static final int BATCH = 256;
 
     private LeastSquaresReadout() {
     }

@@ -3,12 +3,12 @@ package ai.laes.lmn.init;
 import java.util.Random;
 
 /** Seeded random matrices in plain doubles: Xavier-normal and Haar-orthogonal. */
-final class RandomMatrices {
+public final class RandomMatrices {
     private RandomMatrices() {
     }
 
     /** rows x cols Gaussian with std sqrt(2 / (fanIn + fanOut)), fanIn = cols, fanOut = rows. */
-    static double[][] xavier(Random rnd, int rows, int cols) {
+    public static double[][] xavier(Random rnd, int rows, int cols) {
         double std = Math.sqrt(2.0 / (rows + cols));
         double[][] m = new double[rows][cols];
         for (double[] row : m) {
@@ -24,7 +24,7 @@ final class RandomMatrices {
      * Q is Haar distributed). Gram-Schmidt on the columns, each projection done twice for accuracy;
      * it yields the positive-diagonal factorisation directly.
      */
-    static double[][] orthogonal(Random rnd, int n) {
+    public static double[][] orthogonal(Random rnd, int n) {
         double[][] g = new double[n][n];
         for (double[] row : g) {
             for (int j = 0; j < n; j++) {
@@ -69,7 +69,7 @@ final class RandomMatrices {
         return m;
     }
 
-    static double[][] identity(int n) {
+    public static double[][] identity(int n) {
         double[][] m = new double[n][n];
         for (int i = 0; i < n; i++) {
             m[i][i] = 1;

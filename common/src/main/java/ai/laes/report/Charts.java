@@ -1,0 +1,50 @@
+package ai.laes.report;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.util.Map;
+
+import ai.laes.io.FileSystems;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+
+/** Line charts with a logarithmic y axis, drawn headless with XChart and written as PNG. */
+public final class Charts {
+    public static final int WIDTH = 800;
+    public static final int HEIGHT = 500;
+    /** Values below this are drawn at it (a log axis cannot show 0); the CSVs keep the exact values. */
+    public static final double FLOOR = 1e-12;
+
+    private Charts() {
+    }
+
+    /** One line per entry of {@code series} (name to {x, y}), y on a log scale. */
+    public static void logLines(Path png, Configuration conf, String title, String xTitle, String yTitle,
+            Map<String, double[][]> series) {
+        System.setProperty("java.awt.headless", "true");
+        XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title)
+                .xAxisTitle(xTitle).yAxisTitle(yTitle).build();
+        chart.getStyler().setYAxisLogarithmic(true);
+        chart.getStyler().setMarkerSize(4);
+        series.forEach((name, xy) -> {
+            double[] y = xy[1].clone();
+            for (int i = 0; i < y.length; i++) {
+                y[i] = Math.max(y[i], FLOOR);
+            }
+            XYSeries s = chart.addSeries(name, xy[0], y);
+            if (xy[0].length > 50) {
+                s.setMarker(org.knowm.xchart.style.markers.SeriesMarkers.NONE);
+            }
+        });
+        try (OutputStream out = FileSystems.of(png, conf).create(png, true)) {
+            BitmapEncoder.saveBitmap(chart, out, BitmapEncoder.BitmapFormat.PNG);
+        } catch (IOException e) {
+            throw new UncheckedIOException(png + ": " + e.getMessage(), e);
+        }
+    }
+}
