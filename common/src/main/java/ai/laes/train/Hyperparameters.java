@@ -1,10 +1,17 @@
 package ai.laes.train;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import org.deeplearning4j.nn.conf.GradientNormalization;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.conf.layers.BaseLayer;
+import org.deeplearning4j.nn.conf.layers.Layer;
+import org.deeplearning4j.nn.conf.layers.wrapper.BaseWrapperLayer;
+import org.nd4j.linalg.learning.regularization.L2Regularization;
+import org.nd4j.linalg.learning.regularization.Regularization;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.nn.transferlearning.FineTuneConfiguration;
-import org.deeplearning4j.nn.transferlearning.TransferLearning;
 import org.nd4j.linalg.learning.config.Adam;
 
 /**
@@ -25,15 +32,42 @@ public record Hyperparameters(double learningRate, double weightDecay, double cl
         return b;
     }
 
-    /** A copy of {@code net} (same parameters, fresh updater state) trained with these hyperparameters. */
+    /**
+     * A copy of {@code net} (same parameters, fresh updater state) trained with these hyperparameters.
+     * Set layer by layer, unwrapping {@code LastTimeStep} and other wrappers: DL4J's own
+     * TransferLearning fine-tune configuration does not reach a wrapped layer, which then kept the
+     * learning rate it was built with.
+     */
     public MultiLayerNetwork applyTo(MultiLayerNetwork net) {
-        FineTuneConfiguration.Builder f = new FineTuneConfiguration.Builder()
-                .updater(new Adam(learningRate)).l2(weightDecay).l2Bias(weightDecay);
-        if (clipNorm > 0) {
-            f.gradientNormalization(GradientNormalization.ClipL2PerLayer).gradientNormalizationThreshold(clipNorm);
-        } else {
-            f.gradientNormalization(GradientNormalization.None);
+        MultiLayerConfiguration conf = net.getLayerWiseConfigurations().clone();
+        for (NeuralNetConfiguration layerConf : conf.getConfs()) {
+            Layer layer = layerConf.getLayer();
+            while (layer instanceof BaseWrapperLayer wrapper) {
+                layer = wrapper.getUnderlying();
+            }
+            if (layer instanceof BaseLayer base) {
+                base.setIUpdater(new Adam(learningRate));
+                base.setBiasUpdater(new Adam(learningRate));
+                base.setRegularization(withL2(base.getRegularization()));
+                base.setRegularizationBias(withL2(base.getRegularizationBias()));
+                base.setGradientNormalization(clipNorm > 0 ? GradientNormalization.ClipL2PerLayer : GradientNormalization.None);
+                base.setGradientNormalizationThreshold(clipNorm > 0 ? clipNorm : 1.0);
+            }
         }
-        return new TransferLearning.Builder(net).fineTuneConfiguration(f.build()).build();
+        MultiLayerNetwork copy = new MultiLayerNetwork(conf);
+        copy.init(net.params().dup(), false);
+        return copy;
+    }
+
+    /** {@code existing} without its L2 terms, plus the weight decay as L2 (other terms, e.g. the LMN's orthogonality penalty, stay). */
+    private List<Regularization> withL2(List<Regularization> existing) {
+        List<Regularization> out = new ArrayList<>();
+        if (existing != null) {
+            existing.stream().filter(r -> !(r instanceof L2Regularization)).forEach(out::add);
+        }
+        if (weightDecay > 0) {
+            out.add(new L2Regularization(weightDecay));
+        }
+        return out;
     }
 }

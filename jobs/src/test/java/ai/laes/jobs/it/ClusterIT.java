@@ -93,6 +93,34 @@ class ClusterIT {
             assertEquals(1, newApps.size(), () -> "applications run on the cluster: " + newApps);
             Set<String> executors = list(WORK_DIR.resolve(newApps.iterator().next()));
             assertEquals(Set.of("0", "1"), executors, "executor directories of the application");
+
+            // The LAES on the cluster equals the LAES on local[2] (same data, same deterministic sign convention).
+            List<String> pretrain = List.of("--data", out.toString(), "--task", "smnist", "--memory-size", "16", "--limit", "600");
+            Script onCluster = Script.start("pretrain.sh", concat(List.of("--master", MASTER_URL,
+                    "--executor-cores", "1", "--total-executor-cores", "2", "--executor-memory", "1g", "--",
+                    "--out", tmp.resolve("laes-cluster").toString()), pretrain)).await(Duration.ofMinutes(6));
+            assertEquals(0, onCluster.exitCode(), onCluster::describe);
+            Script onLocal = Script.start("pretrain.sh", concat(List.of("--master", "local[2]",
+                    "--conf", "spark.ui.enabled=false", "--", "--out", tmp.resolve("laes-local").toString()), pretrain)).await(Duration.ofMinutes(6));
+            assertEquals(0, onLocal.exitCode(), onLocal::describe);
+            for (String matrix : List.of("laes/A.npy", "laes/B.npy", "laes/mean.npy")) {
+                double[] a = npy(tmp.resolve("laes-cluster").resolve(matrix));
+                double[] b = npy(tmp.resolve("laes-local").resolve(matrix));
+                assertEquals(a.length, b.length, matrix);
+                for (int i = 0; i < a.length; i++) {
+                    assertEquals(b[i], a[i], 1e-9, matrix + "[" + i + "]");
+                }
+            }
+
+            // Fine-tuning runs on the cluster too (a tiny budget: two workers, one epoch).
+            Script finetune = Script.start("finetune.sh", List.of("--master", MASTER_URL,
+                    "--executor-cores", "1", "--total-executor-cores", "2", "--executor-memory", "1g", "--",
+                    "--data", out.toString(), "--out", tmp.resolve("finetuned").toString(), "--model", "lmn",
+                    "--init-scheme", "orthogonal", "--limit", "320", "--crop-steps", "28", "--hidden", "8",
+                    "--batch-size", "32", "--epochs", "1", "--workers", "2")).await(Duration.ofMinutes(6));
+            assertEquals(0, finetune.exitCode(), finetune::describe);
+            assertTrue(Files.isRegularFile(tmp.resolve("finetuned/_SUCCESS")), finetune::describe);
+            assertTrue(Files.readString(tmp.resolve("finetuned/metrics.jsonl")).contains("\"val_accuracy\""));
         } finally {
             stop = Script.run("cluster.sh", Duration.ofMinutes(2), "stop");
             for (String app : apps()) {
@@ -105,6 +133,16 @@ class ClusterIT {
         for (long pid : daemons) {
             assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "process " + pid + " survived stop");
         }
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
+    }
+
+    private static double[] npy(Path file) {
+        return ai.laes.io.Npy.read(new org.apache.hadoop.fs.Path(file.toUri()), new org.apache.hadoop.conf.Configuration()).values();
     }
 
     private enum Role { MASTER, WORKER, EXECUTOR, DRIVER, OTHER }
