@@ -7,8 +7,10 @@ import java.util.List;
 import ai.laes.data.LabeledImage;
 import ai.laes.data.MnistImages;
 import ai.laes.readout.RidgeReadout;
+import ai.laes.readout.SoftmaxTemperature;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.storage.StorageLevel;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -30,14 +32,28 @@ public final class LeastSquaresReadout {
     private LeastSquaresReadout() {
     }
 
-    /** Fits the readout on {@code train} and writes it into {@code net}'s output layer; returns it. */
+    /** Examples on which the softmax temperature of the readout is fitted. */
+    static final int TEMPERATURE_SAMPLE = 5000;
+
+    /**
+     * Fits the readout on {@code train} and writes it, scaled by its softmax temperature
+     * ({@link SoftmaxTemperature}: same predictions, calibrated probabilities), into {@code net}'s
+     * output layer; returns the unscaled readout.
+     */
     public static RidgeReadout fit(JavaSparkContext sc, MultiLayerNetwork net, JavaRDD<LabeledImage> train, Batches batches) {
         RidgeReadout readout;
+        double temperature;
         try (NetworkBroadcast shipped = NetworkBroadcast.of(sc, net)) {
             int size = (int) net.getLayer(OUTPUT).getParam("W").size(0);
-            readout = RidgeReadout.fit(finalStates(train, batches, shipped), MnistImages.CLASSES, size, RidgeReadout.DEFAULT_RIDGE);
+            JavaRDD<Tuple2<double[], Integer>> states = finalStates(train, batches, shipped).persist(StorageLevel.MEMORY_AND_DISK());
+            try {
+                readout = RidgeReadout.fit(states, MnistImages.CLASSES, size, RidgeReadout.DEFAULT_RIDGE);
+                temperature = SoftmaxTemperature.fit(readout, states.takeSample(false, TEMPERATURE_SAMPLE, 42));
+            } finally {
+                states.unpersist(false);
+            }
         }
-        apply(net, readout);
+        apply(net, readout, temperature);
         return readout;
     }
 
@@ -62,12 +78,12 @@ public final class LeastSquaresReadout {
         }));
     }
 
-    /** Sets the output layer's W (DL4J stores W^T, [d, classes]) and b from {@code readout}. */
-    public static void apply(MultiLayerNetwork net, RidgeReadout readout) {
+    /** Sets the output layer's W (DL4J stores W^T, [d, classes]) and b to {@code readout} times {@code temperature}. */
+    public static void apply(MultiLayerNetwork net, RidgeReadout readout, double temperature) {
         org.deeplearning4j.nn.api.Layer output = net.getLayer(OUTPUT);
         INDArray w = output.getParam("W");
         INDArray b = output.getParam("b");
-        w.assign(Nd4j.create(readout.weights()).transpose().castTo(w.dataType()));
-        b.assign(Nd4j.create(readout.bias(), new long[] {1, readout.numClasses()}).castTo(b.dataType()));
+        w.assign(Nd4j.create(readout.weights()).transpose().mul(temperature).castTo(w.dataType()));
+        b.assign(Nd4j.create(readout.bias(), new long[] {1, readout.numClasses()}).mul(temperature).castTo(b.dataType()));
     }
 }

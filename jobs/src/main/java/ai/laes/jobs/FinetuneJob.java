@@ -158,6 +158,11 @@ public final class FinetuneJob {
                     stages.run("fine-tune: least-squares readout", () -> LeastSquaresReadout.fit(sc, fresh, train, batches));
                 }
                 checkShape(net, o);
+                MultiLayerNetwork start = net;
+                Evaluator.Result initial = stages.run("fine-tune: validate the initial network",
+                        () -> Evaluator.evaluate(sc, start, validation, batches, o.evalBatchSize));
+                RunInfo.writeJson(out.file("initial.json"), conf,
+                        Map.of("val_loss", initial.loss(), "val_accuracy", initial.accuracy()));
                 state = new Checkpoints.State(0, o.seed, 0, Double.POSITIVE_INFINITY, Map.of());
                 checkpoints.save(net, state);
             }
@@ -224,6 +229,7 @@ public final class FinetuneJob {
             info.put("rows", Map.of("train", trainCount));
             info.put("workers", workers);
             info.put("best_epoch", state.bestEpoch());
+            info.put("initial", RunInfo.readJson(out.file("initial.json"), conf));
             info.put("spark", Map.of("master", sc.master(), "application", sc.sc().applicationId()));
             info.write(out.file("run.json"), conf, stages.seconds());
             train.unpersist(false);

@@ -69,7 +69,7 @@ class FinetuneJobTest extends SparkTestBase {
     void writesMetricsCheckpointsModelsAndEvaluation() throws IOException {
         assertEquals(0, run.code(), run.stderr());
         for (String f : new String[] {"_SUCCESS", "run.json", "metrics.jsonl", "gradients.csv", "evaluation.json",
-            "model/best.zip", "model/final.zip", "checkpoints/epoch-000.zip", "checkpoints/epoch-001.zip",
+            "initial.json", "model/best.zip", "model/final.zip", "checkpoints/epoch-000.zip", "checkpoints/epoch-001.zip",
             "checkpoints/epoch-002.zip", "checkpoints/epoch-002.json"}) {
             assertTrue(Files.isRegularFile(out.resolve(f)), f);
         }
