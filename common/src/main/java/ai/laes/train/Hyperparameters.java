@@ -23,15 +23,6 @@ import org.nd4j.linalg.learning.config.Adam;
  */
 public record Hyperparameters(double learningRate, double weightDecay, double clipNorm) {
 
-    /** Applies the optimiser to a network configuration being built. */
-    public NeuralNetConfiguration.Builder configure(NeuralNetConfiguration.Builder b) {
-        b.updater(new Adam(learningRate)).l2(weightDecay).l2Bias(weightDecay);
-        if (clipNorm > 0) {
-            b.gradientNormalization(GradientNormalization.ClipL2PerLayer).gradientNormalizationThreshold(clipNorm);
-        }
-        return b;
-    }
-
     /**
      * A copy of {@code net} (same parameters, fresh updater state) trained with these hyperparameters.
      * Set layer by layer, unwrapping {@code LastTimeStep} and other wrappers: DL4J's own
@@ -69,5 +60,19 @@ public record Hyperparameters(double learningRate, double weightDecay, double cl
             out.add(new L2Regularization(weightDecay));
         }
         return out;
+    }
+
+    /** Settings of the {@code LmnNetworks} classifiers: input size, recurrent size (hidden = memory), these hyperparameters, seed. */
+    public ai.laes.lmn.LmnNetworks.Settings settings(int inputs, int size, int classes, long seed) {
+        ai.laes.lmn.LmnNetworks.Settings s = ai.laes.lmn.LmnNetworks.Settings.reference();
+        s.nIn = inputs;
+        s.hidden = size;
+        s.memory = size;
+        s.classes = classes;
+        s.learningRate = learningRate;
+        s.weightDecay = weightDecay;
+        s.clipNorm = clipNorm;
+        s.seed = seed;
+        return s;
     }
 }

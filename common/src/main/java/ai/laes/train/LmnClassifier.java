@@ -26,15 +26,7 @@ public final class LmnClassifier implements ModelFactory {
 
     @Override
     public MultiLayerNetwork create(long seed) {
-        LmnNetworks.Settings s = LmnNetworks.Settings.reference();
-        s.nIn = inputs;
-        s.hidden = size;
-        s.memory = size;
-        s.learningRate = hyper.learningRate();
-        s.weightDecay = hyper.weightDecay();
-        s.clipNorm = hyper.clipNorm();
-        s.seed = seed;
-        MultiLayerNetwork net = LmnNetworks.lmnClassifier(s);
+        MultiLayerNetwork net = LmnNetworks.lmnClassifier(hyper.settings(inputs, size, ai.laes.data.MnistImages.CLASSES, seed));
         scheme.apply(seed).initialise(net, 0);
         return net;
     }
