@@ -27,7 +27,8 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
  * examples/second of each, their ratio, the single-machine time of one minibatch step, and the
  * per-round overhead (epoch time minus the minibatch steps one worker does, per averaging round).
  *
- * <p>Arguments (all optional): examples [1280], steps T [784], hidden [128], batch [64], frequency [5].
+ * <p>Arguments (all optional): examples [1280], steps T [784], hidden [128], batch [64], frequency [5],
+ * model [lstm | lmn (orthogonal initialisation)].
  */
 public final class FinetuneBenchmark {
     private FinetuneBenchmark() {
@@ -45,8 +46,11 @@ public final class FinetuneBenchmark {
             images.add(new LabeledImage(i, train.label(i), train.pixels(i)));
         }
         Batches batches = new Batches(SequenceView.of(SequenceTask.SMNIST, null, null), steps == 784 ? 0 : steps);
-        ModelFactory factory = new LstmClassifier(1, hidden, 10, new Hyperparameters(1e-3, 1e-5, 10));
-        System.out.printf(Locale.ROOT, "LSTM hidden %d, T = %d, %d examples, batch %d, averaging every %d minibatches%n",
+        Hyperparameters hyper = new Hyperparameters(1e-3, 1e-5, 10);
+        boolean lmn = args.length > 5 && args[5].equals("lmn");
+        ModelFactory factory = lmn ? new ai.laes.train.LmnClassifier(1, hidden, hyper, ai.laes.lmn.init.LmnInitializer::orthogonal)
+                : new LstmClassifier(1, hidden, 10, hyper);
+        System.out.printf(Locale.ROOT, (lmn ? "LMN" : "LSTM") + " hidden %d, T = %d, %d examples, batch %d, averaging every %d minibatches%n",
                 hidden, steps, examples, batch, frequency);
 
         double[] rate = new double[3];
