@@ -276,11 +276,7 @@ public final class FinetuneJob {
 
     /** A split's images, at most {@code limit} (the lowest indices) if {@code limit > 0}, cached. */
     static JavaRDD<LabeledImage> split(SparkSession spark, Path prepared, Split split, int limit) {
-        JavaRDD<LabeledImage> all = MnistShards.read(spark, prepared, split);
-        JavaRDD<LabeledImage> kept = limit <= 0 ? all
-                : all.sortBy(LabeledImage::index, true, all.getNumPartitions()).zipWithIndex()
-                        .filter(p -> p._2() < limit).map(p -> p._1());
-        return kept.persist(StorageLevel.MEMORY_AND_DISK());
+        return PretrainJob.limit(MnistShards.read(spark, prepared, split), limit).persist(StorageLevel.MEMORY_AND_DISK());
     }
 
     static List<String> probeLines(StateGradientProbe probe, MultiLayerNetwork net, EpochPlan plan, Batches batches, int epoch) {

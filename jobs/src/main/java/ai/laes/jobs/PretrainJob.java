@@ -145,12 +145,16 @@ public final class PretrainJob {
         return prepared;
     }
 
-    /** The first {@code limit} rows in shard order, or all for 0. */
+    /**
+     * The {@code limit} rows with the smallest image indices (the original images before any
+     * replicas), or all for 0. By index, not by read order: Spark orders Parquet splits by size.
+     */
     static JavaRDD<LabeledImage> limit(JavaRDD<LabeledImage> rows, int limit) {
-        if (limit == 0) {
+        if (limit <= 0) {
             return rows;
         }
-        return rows.zipWithIndex().filter(t -> t._2() < limit).map(Tuple2::_1);
+        return rows.sortBy(LabeledImage::index, true, rows.getNumPartitions()).zipWithIndex()
+                .filter(t -> t._2() < limit).map(Tuple2::_1);
     }
 
     /** (final LAES state, label) of every image, encoded on the executors from the broadcast model. */
