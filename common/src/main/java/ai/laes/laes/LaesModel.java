@@ -8,10 +8,8 @@ import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.function.BiFunction;
 import java.util.function.Function;
-import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import scala.Tuple2;
 
 /**
  * A fitted linear autoencoder for sequences: A = U_p^T P (p x k), B = U_p^T R U_p (p x p), the
@@ -157,13 +155,6 @@ public final class LaesModel implements Serializable {
     public JavaRDD<double[]> finalStates(JavaRDD<double[]> sequences) {
         LaesModel model = this;
         return sequences.mapPartitions(it -> model.inBatches(it, seq -> seq, (seq, state) -> state));
-    }
-
-    /** Final states keyed like the input (e.g. by label). */
-    public <K> JavaPairRDD<K, double[]> finalStatesByKey(JavaPairRDD<K, double[]> sequences) {
-        LaesModel model = this;
-        return sequences.mapPartitionsToPair(it -> model.inBatches(it, Tuple2::_2,
-                (kv, state) -> new Tuple2<>(kv._1(), state)));
     }
 
     /** Encodes a partition {@link #BATCH} elements at a time, lazily, keeping the order. */
