@@ -1,0 +1,135 @@
+package ai.laes.jobs.bench;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+import ai.laes.data.LabeledImage;
+import ai.laes.data.MnistImages;
+import ai.laes.data.SequenceTask;
+import ai.laes.data.SequenceView;
+import ai.laes.jobs.JobLauncher;
+import ai.laes.laes.GramRoute;
+import ai.laes.laes.Laes;
+import ai.laes.laes.LaesModel;
+import ai.laes.laes.SvdRoute;
+import ai.laes.lmn.init.LmnInitializer;
+import ai.laes.spark.Stages;
+import ai.laes.train.Batches;
+import ai.laes.train.EpochPlan;
+import ai.laes.train.Hyperparameters;
+import ai.laes.train.LmnClassifier;
+import ai.laes.train.LstmClassifier;
+import ai.laes.train.ModelFactory;
+import ai.laes.train.ParameterAveragingTrainer;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.SparkSession;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.dataset.DataSet;
+
+/**
+ * Fine-tuning throughput on whatever master spark-submit gives (local[1], local[2], a standalone
+ * cluster): one worker per default-parallelism slot trains one epoch of real MNIST (sMNIST, T = 784)
+ * by parameter averaging, after a warm-up epoch. Prints and appends to RESULTS one tab-separated
+ * line: label, master, workers, examples, seconds, examples/s, rounds, the median single-machine
+ * minibatch step measured in the driver just before, and the averaging overhead per round (epoch
+ * time minus the steps one worker does, divided by the rounds). {@code submit/bench-finetune.sh}
+ * runs it on the three masters and prints the ratios.
+ *
+ * <p>Arguments: MNIST_DIR RESULTS LABEL [MODEL=lmn|lstm] [EXAMPLES=2560] [BATCH=64] [FREQUENCY=5].
+ */
+public final class FinetuneBenchmark {
+    private FinetuneBenchmark() {
+    }
+
+    public static void main(String[] args) throws IOException {
+        if (args.length < 3) {
+            System.err.println("usage: FinetuneBenchmark MNIST_DIR RESULTS LABEL [MODEL=lmn|lstm] [EXAMPLES=2560] [BATCH=64] [FREQUENCY=5]");
+            System.exit(JobLauncher.USAGE_ERROR);
+        }
+        String model = args.length > 3 ? args[3] : "lmn";
+        int examples = args.length > 4 ? Integer.parseInt(args[4]) : 2560;
+        int batch = args.length > 5 ? Integer.parseInt(args[5]) : 64;
+        int frequency = args.length > 6 ? Integer.parseInt(args[6]) : 5;
+        SparkSession spark = SparkSession.builder().appName("laes-finetune-benchmark").getOrCreate();
+        try {
+            JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+            int workers = sc.defaultParallelism();
+            List<LabeledImage> images = images(args[0], examples, sc);
+            Batches batches = new Batches(SequenceView.of(SequenceTask.SMNIST, null, null), 0);
+            JavaRDD<LabeledImage> rdd = sc.parallelize(images, workers).cache();
+            rdd.count();
+            ModelFactory factory = factory(model, rdd, batches);
+            double step = stepSeconds(factory, batches, images, batch);
+
+            ParameterAveragingTrainer trainer = new ParameterAveragingTrainer(sc, factory.create(1), workers, batch, frequency, 1);
+            // Warm-up: one round per worker (JIT, native libraries and network on every executor).
+            JavaRDD<LabeledImage> warm = sc.parallelize(images.subList(0, batch * workers), workers);
+            EpochPlan w = EpochPlan.of(warm, batch * workers, 1, 0, batch, workers, 1);
+            trainer.fitEpoch(w, batches, "warm-up");
+            w.release();
+
+            EpochPlan plan = EpochPlan.of(rdd, examples, 1, 1, batch, workers, frequency);
+            ParameterAveragingTrainer.EpochResult r = trainer.fitEpoch(plan, batches, "benchmark " + args[2]);
+            plan.release();
+            long stepsPerWorker = (long) Math.ceil(examples / (double) batch / workers);
+            double overhead = (r.seconds() - stepsPerWorker * step) / plan.rounds();
+            String line = String.format(Locale.ROOT, "%s\t%s\t%d\t%d\t%.1f\t%.2f\t%d\t%.3f\t%.2f",
+                    args[2], sc.master(), workers, r.examples(), r.seconds(), r.examplesPerSecond(), plan.rounds(), step, overhead);
+            System.out.println("label\tmaster\tworkers\texamples\tseconds\texamples/s\trounds\tstep_s\toverhead_s_per_round");
+            System.out.println(line);
+            Files.writeString(java.nio.file.Path.of(args[1]), line + "\n", StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        } finally {
+            spark.stop();
+        }
+    }
+
+    /** The LMN starts from the LAES of the benchmark's sequences (the random schemes diverge at T = 784). */
+    static ModelFactory factory(String model, JavaRDD<LabeledImage> images, Batches batches) {
+        Hyperparameters hyper = new Hyperparameters(1e-3, 1e-5, 10);
+        return switch (model) {
+            case "lmn" -> {
+                LaesModel laes = Laes.fit(images.map(im -> batches.sequence(im.pixels())), 1, 128, SvdRoute.GRAM,
+                        GramRoute.BLOCKED, new Stages(JavaSparkContext.fromSparkContext(images.context())));
+                yield new LmnClassifier(1, 128, hyper, seed -> LmnInitializer.laes(laes.a(), laes.b(), laes.mu()));
+            }
+            case "lstm" -> new LstmClassifier(1, 128, MnistImages.CLASSES, hyper);
+            default -> throw new IllegalArgumentException("MODEL " + model + ": expected lmn or lstm");
+        };
+    }
+
+    /** The first {@code n} training images of the MNIST directory. */
+    static List<LabeledImage> images(String mnistDir, int n, JavaSparkContext sc) {
+        MnistImages train = MnistImages.read(new Path(mnistDir), "train", sc.hadoopConfiguration());
+        List<LabeledImage> images = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            images.add(new LabeledImage(i, train.label(i), train.pixels(i)));
+        }
+        return images;
+    }
+
+    /** Median time of one single-machine minibatch step in this JVM, after two warm-up steps. */
+    static double stepSeconds(ModelFactory factory, Batches batches, List<LabeledImage> images, int batch) {
+        MultiLayerNetwork local = factory.create(1);
+        double[] t = new double[5];
+        for (int i = -2; i < t.length; i++) {
+            int from = Math.floorMod(i, images.size() / batch) * batch;
+            DataSet ds = batches.dataSet(images.subList(from, from + batch));
+            long start = System.nanoTime();
+            local.fit(ds);
+            if (i >= 0) {
+                t[i] = (System.nanoTime() - start) / 1e9;
+            }
+        }
+        Arrays.sort(t);
+        return t[t.length / 2];
+    }
+}
