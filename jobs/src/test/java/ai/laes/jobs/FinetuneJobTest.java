@@ -119,6 +119,7 @@ class FinetuneJobTest extends SparkTestBase {
         assertEquals("finetune", info.get("job"));
         assertEquals("pmnist", ((Map<?, ?>) info.get("options")).get("task"));
         assertEquals(2, info.get("workers"));
+        JobAssertions.assertNoMachineDetails(out, prepared.toString(), out.toString());
     }
 
     @Test
@@ -153,6 +154,21 @@ class FinetuneJobTest extends SparkTestBase {
         assertEquals(0, r.code(), r.stderr());
         assertEquals(init.params(), params(o.resolve("checkpoints/epoch-000.zip")));
         assertFalse(Files.exists(o.resolve("gradients.csv")) && Files.readAllLines(o.resolve("gradients.csv")).size() > 1);
+    }
+
+    @Test
+    void outputsOfARelativeOutDoNotRecordTheWorkingDirectory() throws IOException {
+        // --out relative to the working directory (the build checkout): the qualified path would contain user.dir.
+        Path cwd = Path.of(System.getProperty("user.dir"));
+        Path dir = Files.createDirectories(cwd.resolve("target").resolve("relative-out-" + ProcessHandle.current().pid()));
+        String given = cwd.relativize(dir.resolve("run")).toString();
+        try {
+            JobAssertions.Outcome r = capture(() -> finetune(small("--out", given, "--epochs", "1", "--probe-epochs", "none")));
+            assertEquals(0, r.code(), r.stderr());
+            JobAssertions.assertNoMachineDetails(dir.resolve("run"), prepared.toString(), given);
+        } finally {
+            org.apache.commons.io.FileUtils.deleteDirectory(dir.toFile());
+        }
     }
 
     @Test

@@ -23,13 +23,18 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The prepare job reading and writing only hdfs:// paths on a real in-process HDFS. */
+/**
+ * The jobs reading and writing only hdfs:// paths on a real in-process HDFS: prepare (once, for the
+ * class), then pretrain and fine-tune from it, the atomic commit by rename, and failed runs that
+ * leave no partial output.
+ */
 class HdfsPrepareTest extends SparkTestBase {
     @TempDir
     static Path tmp;
     static MiniDFSCluster cluster;
     static FileSystem hdfs;
     static String base;
+    static JobAssertions.Outcome prepared;
 
     @BeforeAll
     static void startHdfs() throws Exception {
@@ -44,6 +49,7 @@ class HdfsPrepareTest extends SparkTestBase {
             hdfs.copyFromLocalFile(new org.apache.hadoop.fs.Path(TestData.mnistDir().resolve(f).toUri()),
                     new org.apache.hadoop.fs.Path(base + "/mnist/" + f));
         }
+        prepared = JobAssertions.capture(() -> prepare("--mnist", base + "/mnist", "--out", base + "/data/prepared", "--shards", "2"));
     }
 
     @AfterAll
@@ -64,7 +70,7 @@ class HdfsPrepareTest extends SparkTestBase {
 
     @Test
     void preparesShardsOnHdfsAndReadsThemBack() throws Exception {
-        assertEquals(0, prepare("--mnist", base + "/mnist", "--out", base + "/data/prepared", "--shards", "2"));
+        assertEquals(0, prepared.code(), prepared.stderr());
         assertEquals(List.of("prepared"), names("/data"), "committed by rename, nothing else left");
         assertTrue(names("/data/prepared").containsAll(List.of("_SUCCESS", "run.json", "permutation.npy", "train", "validation", "test")));
         org.apache.hadoop.fs.Path prepared = new org.apache.hadoop.fs.Path(base + "/data/prepared");
@@ -96,5 +102,115 @@ class HdfsPrepareTest extends SparkTestBase {
             hdfs.rename(new org.apache.hadoop.fs.Path(locked, f), new org.apache.hadoop.fs.Path(base + "/mnist/" + f));
         }
         assertFalse(names("/mnist").isEmpty());
+    }
+
+    private static int pretrain(String... args) {
+        return JobLauncher.execute("pretrain", new PretrainOptions(), args, PretrainJob::run, spark);
+    }
+
+    private static int finetune(String... args) {
+        return JobLauncher.execute("finetune", new FinetuneOptions(), args, FinetuneJob::run, spark);
+    }
+
+    /** A tiny fine-tuning run on HDFS (FinetuneJobTest's settings: 320 images, the last 28 steps, 2 epochs). */
+    private static String[] tinyFinetune(String out, String... more) {
+        List<String> a = new java.util.ArrayList<>(List.of("--data", base + "/data/prepared", "--out", base + out,
+                "--limit", "320", "--crop-steps", "28", "--batch-size", "32", "--averaging-frequency", "2",
+                "--eval-batch-size", "100", "--epochs", "2", "--probe-epochs", "none", "--task", "smnist"));
+        a.addAll(List.of(more));
+        return a.toArray(new String[0]);
+    }
+
+    private static boolean exists(String path) throws Exception {
+        return hdfs.exists(new org.apache.hadoop.fs.Path(base + path));
+    }
+
+    private static List<String> lines(String path) throws Exception {
+        try (java.io.InputStream in = hdfs.open(new org.apache.hadoop.fs.Path(base + path))) {
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines().toList();
+        }
+    }
+
+    private static org.deeplearning4j.nn.multilayer.MultiLayerNetwork model(String path) throws Exception {
+        try (java.io.InputStream in = hdfs.open(new org.apache.hadoop.fs.Path(base + path))) {
+            return org.deeplearning4j.util.ModelSerializer.restoreMultiLayerNetwork(in, false);
+        }
+    }
+
+    @Test
+    void pretrainThenFinetuneFromItReadAndWriteOnlyHdfs() throws Exception {
+        assertEquals(0, prepared.code(), prepared.stderr());
+        JobAssertions.Outcome pre = JobAssertions.capture(() -> pretrain("--data", base + "/data/prepared",
+                "--out", base + "/runs/pretrain", "--task", "smnist", "--memory-size", "8", "--limit", "500"));
+        assertEquals(0, pre.code(), pre.stderr());
+        JobAssertions.Outcome fine = JobAssertions.capture(() -> finetune(tinyFinetune("/runs/finetune",
+                "--init", base + "/runs/pretrain", "--hidden", "8", "--learning-rate", "0.01")));
+        assertEquals(0, fine.code(), fine.stderr());
+
+        assertEquals(List.of("finetune", "pretrain"), names("/runs"), "committed by rename: no .NAME.inprogress or .NAME.tmp-* left");
+        for (String run : List.of("/data/prepared", "/runs/pretrain", "/runs/finetune")) {
+            assertTrue(exists(run + "/_SUCCESS") && exists(run + "/run.json"), run);
+            assertEquals(List.of(), names(run).stream().filter(n -> n.startsWith(".") || n.startsWith("_temporary")).toList(),
+                    "no temporary directory inside " + run);
+        }
+        assertTrue(names("/runs/pretrain").containsAll(List.of("metrics.json", "reconstruction.csv", "laes", "model")));
+        assertTrue(exists("/runs/pretrain/model/lmn-init.zip"));
+        assertEquals(List.of("epoch-000.json", "epoch-000.zip", "epoch-001.json", "epoch-001.zip", "epoch-002.json", "epoch-002.zip"),
+                names("/runs/finetune/checkpoints"));
+        List<String> metrics = lines("/runs/finetune/metrics.jsonl");
+        assertEquals(2, metrics.size(), String.join("\n", metrics));
+        for (int e = 0; e < 2; e++) {
+            com.fasterxml.jackson.databind.JsonNode m = new com.fasterxml.jackson.databind.ObjectMapper().readTree(metrics.get(e));
+            assertEquals(e + 1, m.get("epoch").asInt());
+            assertTrue(Double.isFinite(m.get("train_loss").asDouble()) && m.get("val_loss").asDouble() < 5, metrics.get(e));
+        }
+        // Epoch 0 of the fine-tuning is the pretraining output's network, read from HDFS.
+        assertEquals(model("/runs/pretrain/model/lmn-init.zip").params(), model("/runs/finetune/checkpoints/epoch-000.zip").params());
+        java.util.Map<String, Object> info = ai.laes.io.RunInfo.readJson(new org.apache.hadoop.fs.Path(base + "/runs/finetune/run.json"),
+                hdfs.getConf());
+        assertEquals(base + "/runs/pretrain/" + FinetuneJob.INIT_MODEL,
+                ((java.util.Map<?, ?>) ((java.util.Map<?, ?>) info.get("inputs")).get("init")).get("path"));
+        JobAssertions.assertNoMachineDetails(hdfs, new org.apache.hadoop.fs.Path(base + "/runs"), List.of(base));
+    }
+
+    @Test
+    void failedRunsLeaveNoPartialOutputOnHdfs() throws Exception {
+        assertEquals(0, prepared.code(), prepared.stderr());
+        hdfs.mkdirs(new org.apache.hadoop.fs.Path(base + "/failed"));
+        // Refused after the temporary directory was made (p is checked against T*k after the mean pass).
+        JobAssertions.Outcome tooBig = JobAssertions.capture(() -> pretrain("--data", base + "/data/prepared",
+                "--out", base + "/failed/pretrain", "--memory-size", "785", "--limit", "200"));
+        assertEquals(JobLauncher.USAGE_ERROR, tooBig.code(), tooBig.stderr());
+        assertEquals(1, tooBig.stderr().lines().count(), tooBig.stderr());
+        assertTrue(tooBig.stderr().contains("785") && tooBig.stderr().contains("T*k=784"), tooBig.stderr());
+        assertEquals(List.of(), names("/failed"), "the .pretrain.tmp-* directory was deleted");
+
+        // An existing output without --overwrite.
+        JobAssertions.Outcome again = JobAssertions.capture(() -> prepare("--mnist", base + "/mnist", "--out", base + "/data/prepared"));
+        assertEquals(JobLauncher.USAGE_ERROR, again.code(), again.stderr());
+        assertTrue(again.stderr().contains(base + "/data/prepared") && again.stderr().contains("already exists"), again.stderr());
+        assertEquals(List.of("prepared"), names("/data"));
+
+        // A fine-tuning run that diverges: exit 1, nothing committed, the last good checkpoint kept for --resume.
+        JobAssertions.Outcome diverged = JobAssertions.capture(() -> finetune(tinyFinetune("/failed/finetune", "--hidden", "4",
+                "--learning-rate", "1e38", "--clip-norm", "0", "--weight-decay", "0")));
+        assertEquals(JobLauncher.RUNTIME_FAILURE, diverged.code(), diverged.stderr());
+        assertEquals(1, diverged.stderr().lines().count(), diverged.stderr());
+        assertTrue(diverged.stderr().contains("last good checkpoint is " + base + "/failed/.finetune.inprogress/checkpoints/epoch-000.zip"),
+                diverged.stderr());
+        assertEquals(List.of(".finetune.inprogress"), names("/failed"), "no committed output, only the resumable work");
+        assertTrue(Double.isFinite(model("/failed/.finetune.inprogress/checkpoints/epoch-000.zip").params().sumNumber().doubleValue()));
+
+        // --resume must keep the trajectory's options; --overwrite starts over and commits cleanly.
+        JobAssertions.Outcome resume = JobAssertions.capture(() -> finetune(tinyFinetune("/failed/finetune", "--hidden", "4",
+                "--learning-rate", "0.01", "--clip-norm", "0", "--weight-decay", "0", "--resume")));
+        assertEquals(JobLauncher.USAGE_ERROR, resume.code(), resume.stderr());
+        assertTrue(resume.stderr().contains("--learning-rate 0.01 differs"), resume.stderr());
+        assertEquals(List.of(".finetune.inprogress"), names("/failed"));
+        JobAssertions.Outcome fresh = JobAssertions.capture(() -> finetune(tinyFinetune("/failed/finetune", "--hidden", "4",
+                "--learning-rate", "0.01", "--epochs", "1", "--overwrite")));
+        assertEquals(0, fresh.code(), fresh.stderr());
+        assertEquals(List.of("finetune"), names("/failed"));
+        assertEquals(1, lines("/failed/finetune/metrics.jsonl").size());
     }
 }

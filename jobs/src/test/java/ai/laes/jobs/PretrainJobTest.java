@@ -51,6 +51,7 @@ class PretrainJobTest extends SparkTestBase {
         Path out = tmp.resolve("smnist");
         assertEquals(0, pretrain("--data", prepared.toString(), "--out", out.toString(), "--task", "smnist",
                 "--memory-size", "32", "--limit", "3000"));
+        JobAssertions.assertNoMachineDetails(out, prepared.toString(), out.toString());
         Configuration conf = new Configuration();
         Map<String, Object> m = RunInfo.readJson(hpath(out.resolve("metrics.json")), conf);
         assertEquals("smnist", m.get("task"));
