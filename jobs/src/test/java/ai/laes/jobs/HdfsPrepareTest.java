@@ -41,6 +41,7 @@ class HdfsPrepareTest extends SparkTestBase {
         Configuration conf = new Configuration();
         conf.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, tmp.resolve("hdfs").toString());
         conf.setBoolean("dfs.permissions.enabled", true);
+        conf.setInt("dfs.replication", 1);
         cluster = new MiniDFSCluster.Builder(conf).numDataNodes(1).build();
         cluster.waitActive();
         hdfs = cluster.getFileSystem();
@@ -104,6 +105,21 @@ class HdfsPrepareTest extends SparkTestBase {
         assertFalse(names("/mnist").isEmpty());
     }
 
+    @Test
+    void unwritableDirectoryIsAnInputError() throws Exception {
+        assertEquals(0, prepared.code(), prepared.stderr());
+        org.apache.hadoop.fs.Path readOnly = new org.apache.hadoop.fs.Path(base + "/readonly");
+        hdfs.mkdirs(readOnly);
+        hdfs.setPermission(readOnly, new FsPermission((short) 0755));
+        UserGroupInformation bob = UserGroupInformation.createUserForTesting("bob", new String[] {"users"});
+        JobAssertions.Outcome o = bob.doAs((java.security.PrivilegedAction<JobAssertions.Outcome>) () ->
+                JobAssertions.capture(() -> pretrain("--data", base + "/data/prepared", "--out", base + "/readonly/p", "--limit", "100")));
+        assertEquals(JobLauncher.USAGE_ERROR, o.code(), o.stderr());
+        assertEquals(1, o.stderr().lines().count(), o.stderr());
+        assertTrue(o.stderr().contains(base + "/readonly/p") && o.stderr().contains("permission denied"), o.stderr());
+        assertEquals(List.of(), names("/readonly"), "no output left behind");
+    }
+
     private static int pretrain(String... args) {
         return JobLauncher.execute("pretrain", new PretrainOptions(), args, PretrainJob::run, spark);
     }
@@ -112,11 +128,11 @@ class HdfsPrepareTest extends SparkTestBase {
         return JobLauncher.execute("finetune", new FinetuneOptions(), args, FinetuneJob::run, spark);
     }
 
-    /** A tiny fine-tuning run on HDFS (FinetuneJobTest's settings: 320 images, the last 28 steps, 2 epochs). */
+    /** A tiny fine-tuning run on HDFS (FinetuneJobTest's settings: 320 images, the last 28 steps). */
     private static String[] tinyFinetune(String out, String... more) {
         List<String> a = new java.util.ArrayList<>(List.of("--data", base + "/data/prepared", "--out", base + out,
                 "--limit", "320", "--crop-steps", "28", "--batch-size", "32", "--averaging-frequency", "2",
-                "--eval-batch-size", "100", "--epochs", "2", "--probe-epochs", "none", "--task", "smnist"));
+                "--eval-batch-size", "100", "--probe-epochs", "none", "--task", "smnist"));
         a.addAll(List.of(more));
         return a.toArray(new String[0]);
     }
@@ -144,7 +160,7 @@ class HdfsPrepareTest extends SparkTestBase {
                 "--out", base + "/runs/pretrain", "--task", "smnist", "--memory-size", "8", "--limit", "500"));
         assertEquals(0, pre.code(), pre.stderr());
         JobAssertions.Outcome fine = JobAssertions.capture(() -> finetune(tinyFinetune("/runs/finetune",
-                "--init", base + "/runs/pretrain", "--hidden", "8", "--learning-rate", "0.01")));
+                "--init", base + "/runs/pretrain", "--hidden", "8", "--learning-rate", "0.01", "--epochs", "2")));
         assertEquals(0, fine.code(), fine.stderr());
 
         assertEquals(List.of("finetune", "pretrain"), names("/runs"), "committed by rename: no .NAME.inprogress or .NAME.tmp-* left");
@@ -192,7 +208,7 @@ class HdfsPrepareTest extends SparkTestBase {
         assertEquals(List.of("prepared"), names("/data"));
 
         // A fine-tuning run that diverges: exit 1, nothing committed, the last good checkpoint kept for --resume.
-        JobAssertions.Outcome diverged = JobAssertions.capture(() -> finetune(tinyFinetune("/failed/finetune", "--hidden", "4",
+        JobAssertions.Outcome diverged = JobAssertions.capture(() -> finetune(tinyFinetune("/failed/finetune", "--hidden", "4", "--epochs", "1",
                 "--learning-rate", "1e38", "--clip-norm", "0", "--weight-decay", "0")));
         assertEquals(JobLauncher.RUNTIME_FAILURE, diverged.code(), diverged.stderr());
         assertEquals(1, diverged.stderr().lines().count(), diverged.stderr());
@@ -202,7 +218,7 @@ class HdfsPrepareTest extends SparkTestBase {
         assertTrue(Double.isFinite(model("/failed/.finetune.inprogress/checkpoints/epoch-000.zip").params().sumNumber().doubleValue()));
 
         // --resume must keep the trajectory's options; --overwrite starts over and commits cleanly.
-        JobAssertions.Outcome resume = JobAssertions.capture(() -> finetune(tinyFinetune("/failed/finetune", "--hidden", "4",
+        JobAssertions.Outcome resume = JobAssertions.capture(() -> finetune(tinyFinetune("/failed/finetune", "--hidden", "4", "--epochs", "1",
                 "--learning-rate", "0.01", "--clip-norm", "0", "--weight-decay", "0", "--resume")));
         assertEquals(JobLauncher.USAGE_ERROR, resume.code(), resume.stderr());
         assertTrue(resume.stderr().contains("--learning-rate 0.01 differs"), resume.stderr());
