@@ -46,8 +46,8 @@ class FinetuneJobTest extends SparkTestBase {
     }
 
     static String[] small(String... more) {
-        List<String> a = new ArrayList<>(Arrays.asList("--data", prepared.toString()));
         List<String> given = Arrays.asList(more);
+        List<String> a = new ArrayList<>(given.contains("--data") ? List.of() : List.of("--data", prepared.toString()));
         for (int i = 0; i < SMALL.length; i += 2) {
             if (!given.contains(SMALL[i])) {
                 a.add(SMALL[i]);
