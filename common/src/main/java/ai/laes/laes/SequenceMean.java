@@ -4,6 +4,7 @@ import ai.laes.spark.Stages;
 import ai.laes.io.InputException;
 import java.io.Serializable;
 import java.util.List;
+import java.util.TreeMap;
 import org.apache.spark.api.java.JavaRDD;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,15 +27,14 @@ public final class SequenceMean {
     public static SequenceStats of(JavaRDD<double[]> sequences, int k) {
         requireInputSize(k);
         long start = System.nanoTime();
-        int partitions = sequences.getNumPartitions();
         Sums sums = Stages.described(sequences.context(), "LAES: mean",
                 () -> sequences.mapPartitionsWithIndex((partition, it) -> {
-                    Sums s = new Sums(k, partitions);
+                    Sums s = new Sums(k);
                     while (it.hasNext()) {
                         s.add(partition, it.next());
                     }
                     return List.of(s).iterator();
-                }, false).treeAggregate(new Sums(k, partitions), Sums::merge, Sums::merge, 2));
+                }, false).treeAggregate(new Sums(k), Sums::merge, Sums::merge, 2));
         if (sums.badSequences > 0) {
             throw new InputException("sequences: " + sums.badSequences + " sequence(s) have a length that is"
                     + " not a positive multiple of the input size k=" + k + " (first bad length "
@@ -81,7 +81,8 @@ public final class SequenceMean {
     static final class Sums implements Serializable {
         private static final long serialVersionUID = 1L;
         final double[] featureSum;
-        final long[] partitionSizes;
+        /** Sequences per partition index (sparse: one entry per partition this partial sum covers). */
+        final TreeMap<Integer, Long> partitionSizes = new TreeMap<>();
         long steps;
         long sequences;
         int maxSteps;
@@ -93,13 +94,12 @@ public final class SequenceMean {
         int nonFiniteElement;
         double nonFiniteValue;
 
-        Sums(int k, int partitions) {
+        Sums(int k) {
             featureSum = new double[k];
-            partitionSizes = new long[partitions];
         }
 
         Sums add(int partition, double[] seq) {
-            long position = partitionSizes[partition]++;
+            long position = partitionSizes.merge(partition, 1L, Long::sum) - 1;
             int k = featureSum.length;
             if (seq == null || seq.length == 0 || seq.length % k != 0) {
                 if (badSequences++ == 0) {
@@ -131,9 +131,7 @@ public final class SequenceMean {
             for (int f = 0; f < featureSum.length; f++) {
                 featureSum[f] += other.featureSum[f];
             }
-            for (int p = 0; p < partitionSizes.length; p++) {
-                partitionSizes[p] += other.partitionSizes[p];
-            }
+            other.partitionSizes.forEach((p, n) -> partitionSizes.merge(p, n, Long::sum));
             steps += other.steps;
             sequences += other.sequences;
             maxSteps = Math.max(maxSteps, other.maxSteps);
@@ -154,11 +152,7 @@ public final class SequenceMean {
 
         /** The index in the RDD of the sequence at {@code position} of {@code partition}. */
         long rddIndex(int partition, long position) {
-            long index = position;
-            for (int p = 0; p < partition; p++) {
-                index += partitionSizes[p];
-            }
-            return index;
+            return position + partitionSizes.headMap(partition).values().stream().mapToLong(Long::longValue).sum();
         }
     }
 }
