@@ -4,20 +4,30 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.PrivilegedAction;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 import ai.laes.data.MnistShards;
 import ai.laes.data.Split;
+import ai.laes.io.RunInfo;
 import ai.laes.spark.SparkTestBase;
 import ai.laes.spark.TestData;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.permission.FsPermission;
 import org.apache.hadoop.hdfs.MiniDFSCluster;
 import org.apache.hadoop.security.UserGroupInformation;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -92,7 +102,7 @@ class HdfsPrepareTest extends SparkTestBase {
         hdfs.mkdirs(outs);
         hdfs.setPermission(outs, new FsPermission((short) 0777));
         UserGroupInformation alice = UserGroupInformation.createUserForTesting("alice", new String[] {"users"});
-        JobAssertions.Outcome o = alice.doAs((java.security.PrivilegedAction<JobAssertions.Outcome>) () ->
+        JobAssertions.Outcome o = alice.doAs((PrivilegedAction<JobAssertions.Outcome>) () ->
                 JobAssertions.capture(() -> prepare("--mnist", base + "/locked", "--out", base + "/outs/p")));
         assertEquals(JobLauncher.USAGE_ERROR, o.code(), o.stderr());
         assertEquals(1, o.stderr().lines().count(), o.stderr());
@@ -112,7 +122,7 @@ class HdfsPrepareTest extends SparkTestBase {
         hdfs.mkdirs(readOnly);
         hdfs.setPermission(readOnly, new FsPermission((short) 0755));
         UserGroupInformation bob = UserGroupInformation.createUserForTesting("bob", new String[] {"users"});
-        JobAssertions.Outcome o = bob.doAs((java.security.PrivilegedAction<JobAssertions.Outcome>) () ->
+        JobAssertions.Outcome o = bob.doAs((PrivilegedAction<JobAssertions.Outcome>) () ->
                 JobAssertions.capture(() -> pretrain("--data", base + "/data/prepared", "--out", base + "/readonly/p", "--limit", "100")));
         assertEquals(JobLauncher.USAGE_ERROR, o.code(), o.stderr());
         assertEquals(1, o.stderr().lines().count(), o.stderr());
@@ -130,7 +140,7 @@ class HdfsPrepareTest extends SparkTestBase {
 
     /** A tiny fine-tuning run on HDFS (FinetuneJobTest's settings: 320 images, the last 28 steps). */
     private static String[] tinyFinetune(String out, String... more) {
-        List<String> a = new java.util.ArrayList<>(List.of("--data", base + "/data/prepared", "--out", base + out,
+        List<String> a = new ArrayList<>(List.of("--data", base + "/data/prepared", "--out", base + out,
                 "--limit", "320", "--crop-steps", "28", "--batch-size", "32", "--averaging-frequency", "2",
                 "--eval-batch-size", "100", "--probe-epochs", "none", "--task", "smnist"));
         a.addAll(List.of(more));
@@ -142,14 +152,14 @@ class HdfsPrepareTest extends SparkTestBase {
     }
 
     private static List<String> lines(String path) throws Exception {
-        try (java.io.InputStream in = hdfs.open(new org.apache.hadoop.fs.Path(base + path))) {
-            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines().toList();
+        try (InputStream in = hdfs.open(new org.apache.hadoop.fs.Path(base + path))) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().toList();
         }
     }
 
-    private static org.deeplearning4j.nn.multilayer.MultiLayerNetwork model(String path) throws Exception {
-        try (java.io.InputStream in = hdfs.open(new org.apache.hadoop.fs.Path(base + path))) {
-            return org.deeplearning4j.util.ModelSerializer.restoreMultiLayerNetwork(in, false);
+    private static MultiLayerNetwork model(String path) throws Exception {
+        try (InputStream in = hdfs.open(new org.apache.hadoop.fs.Path(base + path))) {
+            return ModelSerializer.restoreMultiLayerNetwork(in, false);
         }
     }
 
@@ -176,16 +186,16 @@ class HdfsPrepareTest extends SparkTestBase {
         List<String> metrics = lines("/runs/finetune/metrics.jsonl");
         assertEquals(2, metrics.size(), String.join("\n", metrics));
         for (int e = 0; e < 2; e++) {
-            com.fasterxml.jackson.databind.JsonNode m = new com.fasterxml.jackson.databind.ObjectMapper().readTree(metrics.get(e));
+            JsonNode m = new ObjectMapper().readTree(metrics.get(e));
             assertEquals(e + 1, m.get("epoch").asInt());
             assertTrue(Double.isFinite(m.get("train_loss").asDouble()) && m.get("val_loss").asDouble() < 5, metrics.get(e));
         }
         // Epoch 0 of the fine-tuning is the pretraining output's network, read from HDFS.
         assertEquals(model("/runs/pretrain/model/lmn-init.zip").params(), model("/runs/finetune/checkpoints/epoch-000.zip").params());
-        java.util.Map<String, Object> info = ai.laes.io.RunInfo.readJson(new org.apache.hadoop.fs.Path(base + "/runs/finetune/run.json"),
+        Map<String, Object> info = RunInfo.readJson(new org.apache.hadoop.fs.Path(base + "/runs/finetune/run.json"),
                 hdfs.getConf());
         assertEquals(base + "/runs/pretrain/" + FinetuneJob.INIT_MODEL,
-                ((java.util.Map<?, ?>) ((java.util.Map<?, ?>) info.get("inputs")).get("init")).get("path"));
+                ((Map<?, ?>) ((Map<?, ?>) info.get("inputs")).get("init")).get("path"));
         JobAssertions.assertNoMachineDetails(hdfs, new org.apache.hadoop.fs.Path(base + "/runs"), List.of(base));
     }
 
