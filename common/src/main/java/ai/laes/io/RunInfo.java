@@ -32,9 +32,13 @@ public final class RunInfo {
         root.put("inputs", inputs);
     }
 
-    /** Records an input file with its SHA-256 (computed here). */
-    public RunInfo input(String role, Path path, Configuration conf) {
-        inputs.put(role, Map.of("path", path.toString(), "sha256", Checksums.sha256(path, conf)));
+    /**
+     * Records an input file with its SHA-256 (computed here from {@code resolved}) under the name the
+     * user gave it ({@code location}): a relative location stays relative, so run.json does not
+     * record the working directory of the machine it ran on.
+     */
+    public RunInfo input(String role, String location, Path resolved, Configuration conf) {
+        inputs.put(role, Map.of("path", location, "sha256", Checksums.sha256(resolved, conf)));
         return this;
     }
 

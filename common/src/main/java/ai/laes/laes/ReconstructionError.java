@@ -10,7 +10,8 @@ import org.apache.spark.broadcast.Broadcast;
 /**
  * Mean squared reconstruction error per lag, computed distributedly: MSE_d = mean over sequences
  * with n &gt; d and over the k features of (x^_{n-d} - x_{n-d})^2, d = 0 the newest step, d &lt; T.
- * The model travels as a broadcast of plain arrays; the sums meet in one treeAggregate.
+ * The model travels as a broadcast of plain arrays; the sums meet in one treeAggregate. A sequence
+ * with a NaN or infinite value is refused (InputException naming its partition, position and step).
  */
 public final class ReconstructionError {
     private ReconstructionError() {
@@ -21,15 +22,17 @@ public final class ReconstructionError {
         int lags = model.maxSteps();
         Broadcast<LaesModel> shared = sc.broadcast(model);
         try {
-            double[] totals = Stages.described(sc.sc(), "LAES: reconstruction error", () ->
-                    sequences.mapPartitions(it -> {
+            int k = model.inputSize();
+            double[] totals = NonFinite.rethrowingInputErrors(() -> Stages.described(sc.sc(), "LAES: reconstruction error", () ->
+                    sequences.mapPartitionsWithIndex((partition, it) -> {
                         double[] acc = new double[2 * lags];
                         double[] sums = new double[lags];
                         double[] counts = new double[lags];
+                        long position = 0;
                         try (LaesBatch batch = shared.value().batch()) {
                             List<double[]> chunk = new ArrayList<>(LaesModel.BATCH);
                             while (it.hasNext()) {
-                                chunk.add(it.next());
+                                chunk.add(finite(partition, position++, it.next(), k));
                                 if (chunk.size() == LaesModel.BATCH || !it.hasNext()) {
                                     batch.accumulateErrors(chunk, lags, sums, counts);
                                     chunk.clear();
@@ -39,7 +42,7 @@ public final class ReconstructionError {
                         System.arraycopy(sums, 0, acc, 0, lags);
                         System.arraycopy(counts, 0, acc, lags, lags);
                         return List.of(acc).iterator();
-                    }).treeAggregate(new double[2 * lags], SequenceGram::addInPlace, SequenceGram::addInPlace, 2));
+                    }, false).treeAggregate(new double[2 * lags], SequenceGram::addInPlace, SequenceGram::addInPlace, 2)));
             return meanPerLag(totals, lags, model.inputSize());
         } finally {
             shared.destroy();
@@ -49,19 +52,32 @@ public final class ReconstructionError {
     /** The mean-only baseline: predict mu at every lag. */
     public static double[] meanBaselinePerLag(double[] mu, int lags, JavaRDD<double[]> sequences) {
         int k = mu.length;
-        double[] totals = sequences.treeAggregate(new double[2 * lags], (acc, seq) -> {
-            int n = seq.length / k;
-            for (int d = 0; d < Math.min(n, lags); d++) {
-                int step = n - 1 - d;
-                for (int f = 0; f < k; f++) {
-                    double diff = seq[step * k + f] - mu[f];
-                    acc[d] += diff * diff;
+        double[] totals = NonFinite.rethrowingInputErrors(() -> sequences.mapPartitionsWithIndex((partition, it) -> {
+            double[] acc = new double[2 * lags];
+            for (long position = 0; it.hasNext(); position++) {
+                double[] seq = finite(partition, position, it.next(), k);
+                int n = seq.length / k;
+                for (int d = 0; d < Math.min(n, lags); d++) {
+                    int step = n - 1 - d;
+                    for (int f = 0; f < k; f++) {
+                        double diff = seq[step * k + f] - mu[f];
+                        acc[d] += diff * diff;
+                    }
+                    acc[lags + d] += 1;
                 }
-                acc[lags + d] += 1;
             }
-            return acc;
-        }, SequenceGram::addInPlace, 2);
+            return List.of(acc).iterator();
+        }, false).treeAggregate(new double[2 * lags], SequenceGram::addInPlace, SequenceGram::addInPlace, 2));
         return meanPerLag(totals, lags, k);
+    }
+
+    /** {@code seq} itself, or an InputException naming it if it holds a NaN or infinite value. */
+    private static double[] finite(int partition, long position, double[] seq, int k) {
+        int bad = NonFinite.firstIndex(seq);
+        if (bad >= 0) {
+            throw NonFinite.inPartition(partition, position, seq, bad, k);
+        }
+        return seq;
     }
 
     private static double[] meanPerLag(double[] totals, int lags, int k) {

@@ -3,6 +3,8 @@ package ai.laes.laes;
 import ai.laes.spark.Stages;
 import ai.laes.io.InputException;
 import java.io.Serializable;
+import java.util.List;
+import java.util.TreeMap;
 import org.apache.spark.api.java.JavaRDD;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,16 +20,30 @@ public final class SequenceMean {
     private SequenceMean() {
     }
 
-    /** One pass: mu, T, total steps; throws InputException for empty data or ragged lengths. */
+    /**
+     * One pass: mu, T, total steps; throws InputException for empty data, ragged lengths or a
+     * non-finite value (naming the first such sequence by its index in the RDD, and its step).
+     */
     public static SequenceStats of(JavaRDD<double[]> sequences, int k) {
         requireInputSize(k);
         long start = System.nanoTime();
         Sums sums = Stages.described(sequences.context(), "LAES: mean",
-                () -> sequences.treeAggregate(new Sums(k), Sums::add, Sums::merge, 2));
+                () -> sequences.mapPartitionsWithIndex((partition, it) -> {
+                    Sums s = new Sums(k);
+                    while (it.hasNext()) {
+                        s.add(partition, it.next());
+                    }
+                    return List.of(s).iterator();
+                }, false).treeAggregate(new Sums(k), Sums::merge, Sums::merge, 2));
         if (sums.badSequences > 0) {
             throw new InputException("sequences: " + sums.badSequences + " sequence(s) have a length that is"
                     + " not a positive multiple of the input size k=" + k + " (first bad length "
                     + sums.firstBadLength + ")");
+        }
+        if (sums.nonFiniteSequences > 0) {
+            throw new InputException(NonFinite.describe("sequences: sequence " + sums.rddIndex(sums.nonFinitePartition,
+                    sums.nonFinitePosition), sums.nonFiniteValue, sums.nonFiniteElement, k)
+                    + " (" + sums.nonFiniteSequences + " sequence(s) with NaN or infinite values)");
         }
         if (sums.sequences == 0) {
             throw new InputException("sequences: the data set is empty");
@@ -57,21 +73,33 @@ public final class SequenceMean {
         }
     }
 
-    /** Partial sums of one pass; bad sequences are counted, not thrown, so the driver can report them. */
+    /**
+     * Partial sums of one pass; bad sequences are counted, not thrown, so the driver can report them.
+     * Sequences are counted per partition, so the driver can turn (partition, position) into the
+     * index in the RDD of the first sequence with a non-finite value.
+     */
     static final class Sums implements Serializable {
         private static final long serialVersionUID = 1L;
         final double[] featureSum;
+        /** Sequences per partition index (sparse: one entry per partition this partial sum covers). */
+        final TreeMap<Integer, Long> partitionSizes = new TreeMap<>();
         long steps;
         long sequences;
         int maxSteps;
         long badSequences;
         int firstBadLength = -1;
+        long nonFiniteSequences;
+        int nonFinitePartition = Integer.MAX_VALUE;
+        long nonFinitePosition;
+        int nonFiniteElement;
+        double nonFiniteValue;
 
         Sums(int k) {
             featureSum = new double[k];
         }
 
-        Sums add(double[] seq) {
+        Sums add(int partition, double[] seq) {
+            long position = partitionSizes.merge(partition, 1L, Long::sum) - 1;
             int k = featureSum.length;
             if (seq == null || seq.length == 0 || seq.length % k != 0) {
                 if (badSequences++ == 0) {
@@ -79,8 +107,18 @@ public final class SequenceMean {
                 }
                 return this;
             }
+            int bad = -1;
             for (int i = 0; i < seq.length; i++) {
                 featureSum[i % k] += seq[i];
+                if (bad < 0 && !Double.isFinite(seq[i])) {
+                    bad = i;
+                }
+            }
+            if (bad >= 0 && nonFiniteSequences++ == 0) {
+                nonFinitePartition = partition;
+                nonFinitePosition = position;
+                nonFiniteElement = bad;
+                nonFiniteValue = seq[bad];
             }
             int n = seq.length / k;
             steps += n;
@@ -93,6 +131,7 @@ public final class SequenceMean {
             for (int f = 0; f < featureSum.length; f++) {
                 featureSum[f] += other.featureSum[f];
             }
+            other.partitionSizes.forEach((p, n) -> partitionSizes.merge(p, n, Long::sum));
             steps += other.steps;
             sequences += other.sequences;
             maxSteps = Math.max(maxSteps, other.maxSteps);
@@ -100,7 +139,20 @@ public final class SequenceMean {
                 firstBadLength = other.firstBadLength;
             }
             badSequences += other.badSequences;
+            if (other.nonFiniteSequences > 0 && (other.nonFinitePartition < nonFinitePartition
+                    || other.nonFinitePartition == nonFinitePartition && other.nonFinitePosition < nonFinitePosition)) {
+                nonFinitePartition = other.nonFinitePartition;
+                nonFinitePosition = other.nonFinitePosition;
+                nonFiniteElement = other.nonFiniteElement;
+                nonFiniteValue = other.nonFiniteValue;
+            }
+            nonFiniteSequences += other.nonFiniteSequences;
             return this;
+        }
+
+        /** The index in the RDD of the sequence at {@code position} of {@code partition}. */
+        long rddIndex(int partition, long position) {
+            return position + partitionSizes.headMap(partition).values().stream().mapToLong(Long::longValue).sum();
         }
     }
 }

@@ -17,6 +17,7 @@ public final class NormalEquations implements Serializable {
     private long examples;
     private long badLength;
     private long badLabel;
+    private long badValue;
 
     public NormalEquations(int d, int numClasses) {
         this.d = d;
@@ -37,6 +38,12 @@ public final class NormalEquations implements Serializable {
         if (label < 0 || label >= numClasses) {
             badLabel++;
             return this;
+        }
+        for (double x : f) {
+            if (!Double.isFinite(x)) {
+                badValue++;
+                return this;
+            }
         }
         int z = d + 1;
         for (int i = 0; i < z; i++) {
@@ -63,6 +70,7 @@ public final class NormalEquations implements Serializable {
         examples += other.examples;
         badLength += other.badLength;
         badLabel += other.badLabel;
+        badValue += other.badValue;
         return this;
     }
 
@@ -72,6 +80,9 @@ public final class NormalEquations implements Serializable {
         }
         if (badLabel > 0) {
             throw new InputException("readout labels: " + badLabel + " label(s) outside [0, " + numClasses + ")");
+        }
+        if (badValue > 0) {
+            throw new InputException("readout features: " + badValue + " example(s) have NaN or infinite values");
         }
         if (examples == 0) {
             throw new InputException("readout data: no examples");

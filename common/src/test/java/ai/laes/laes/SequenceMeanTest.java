@@ -9,6 +9,8 @@ import ai.laes.io.InputException;
 import ai.laes.spark.SparkTestBase;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
+import org.apache.spark.api.java.JavaRDD;
 import org.junit.jupiter.api.Test;
 
 class SequenceMeanTest extends SparkTestBase {
@@ -43,6 +45,46 @@ class SequenceMeanTest extends SparkTestBase {
                 () -> SequenceMean.of(jsc.parallelize(List.<double[]>of(), 1), 2));
         assertTrue(empty.getMessage().contains("empty"), empty.getMessage());
         assertThrows(InputException.class, () -> SequenceMean.of(jsc.parallelize(seqs, 2), 0));
+    }
+
+    /** 40 generated sequences of 1..12 steps of k=2 features, over 4 partitions, with {@code value} in sequence 17, step 3, feature 1. */
+    private List<double[]> withNonFinite(double value) {
+        List<double[]> seqs = new ArrayList<>(new SyntheticSequences(5, 2).generate(40, 3, 12));
+        seqs.get(17)[2 * 2 + 1] = value;
+        seqs.get(33)[0] = value;
+        return seqs;
+    }
+
+    @Test
+    void nonFiniteValuesAreRejectedInTheMeanPassNamingTheFirstSequenceAndStep() {
+        for (double value : new double[] {Double.NaN, Double.POSITIVE_INFINITY}) {
+            JavaRDD<double[]> rdd = jsc.parallelize(withNonFinite(value), 4);
+            jsc.setJobGroup("mean-" + value, "the mean pass", false);
+            InputException e = assertThrows(InputException.class, () -> Laes.fit(rdd, 2, 3));
+            jsc.clearJobGroup();
+            assertEquals(1, jsc.statusTracker().getJobIdsForGroup("mean-" + value).length, "found by the mean pass itself, no extra job");
+            String m = e.getMessage();
+            assertEquals(1, m.lines().count(), m);
+            assertTrue(m.contains("sequence 17 ") && m.contains("value " + value + " at step 3, feature 1")
+                    && m.contains("2 sequence(s)"), m);
+        }
+    }
+
+    @Test
+    void reconstructionErrorRejectsNonFiniteSequences() {
+        LaesModel model = Laes.fit(jsc.parallelize(new SyntheticSequences(5, 2).generate(40, 3, 12), 2), 2, 3);
+        for (double value : new double[] {Double.NaN, Double.POSITIVE_INFINITY}) {
+            JavaRDD<double[]> rdd = jsc.parallelize(withNonFinite(value), 4);
+            for (var error : List.<Supplier<double[]>>of(() -> model.reconstructionMsePerLag(rdd, jsc),
+                    () -> ReconstructionError.meanBaselinePerLag(model.mu(), model.maxSteps(), rdd))) {
+                InputException e = assertThrows(InputException.class, error::get);
+                String m = e.getMessage();
+                assertEquals(1, m.lines().count(), m);
+                // 40 sequences in 4 slices of 10: sequence 17 is the 8th of partition 1, sequence 33 the 4th of partition 3.
+                assertTrue(m.contains("sequence 7 of partition 1 has the non-finite value " + value + " at step 3, feature 1")
+                        || m.contains("sequence 3 of partition 3 has the non-finite value " + value + " at step 1, feature 0"), m);
+            }
+        }
     }
 
     @Test

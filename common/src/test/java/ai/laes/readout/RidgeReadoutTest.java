@@ -111,5 +111,9 @@ class RidgeReadoutTest extends SparkTestBase {
         data.set(data.size() - 1, new Tuple2<>(new double[4], 1));
         InputException length = assertThrows(InputException.class, () -> RidgeReadout.fit(jsc.parallelize(data, 2), 2));
         assertTrue(length.getMessage().contains("length d=3"), length.getMessage());
+        data.set(data.size() - 1, new Tuple2<>(new double[] {0, Double.NaN, 0}, 1));
+        data.set(0, new Tuple2<>(new double[] {Double.NEGATIVE_INFINITY, 0, 0}, 0));
+        InputException value = assertThrows(InputException.class, () -> RidgeReadout.fit(jsc.parallelize(data, 2), 2));
+        assertTrue(value.getMessage().contains("2 example(s) have NaN or infinite values"), value.getMessage());
     }
 }

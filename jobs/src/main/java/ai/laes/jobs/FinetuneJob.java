@@ -107,7 +107,7 @@ public final class FinetuneJob {
         if (!FileSystems.exists(prepared, conf)) {
             throw new InputException("--data " + o.data + ": directory not found");
         }
-        Path initModel = o.init == null ? null : initModel(o.init, conf);
+        Path initModel = o.init == null ? null : initModel(o, conf);
         Hyperparameters hyper = new Hyperparameters(o.learningRate, o.weightDecay, o.clipNorm);
         Batches batches = new Batches(SequenceView.of(o.sequenceTask(), prepared, conf), o.cropSteps);
         Map<String, Object> options = JobLauncher.resolved(o);
@@ -221,9 +221,10 @@ public final class FinetuneJob {
             Evaluator.Result result = stages.run("fine-tune: test", () -> Evaluator.evaluate(sc, bestNet, test, batches, o.evalBatchSize));
             RunInfo.writeJson(out.file("evaluation.json"), conf, evaluationJson(result, state.bestEpoch()));
 
-            info.input("data", Map.of("path", prepared.toString()));
+            // The locations as the user gave them (a relative one stays relative: no working directory in run.json).
+            info.input("data", Map.of("path", o.data));
             if (initModel != null) {
-                info.input("init", Map.of("path", initModel.toString()));
+                info.input("init", Map.of("path", o.init + "/" + INIT_MODEL));
             }
             info.put("seeds", Map.of("seed", o.seed));
             info.put("rows", Map.of("train", trainCount));
@@ -238,15 +239,31 @@ public final class FinetuneJob {
         }
     }
 
-    /** {@code --init DIR}'s model file, checked to exist. */
-    static Path initModel(String init, Configuration conf) {
-        Path dir = FileSystems.qualified(init, conf);
+    /**
+     * {@code --init DIR}'s model file, checked to exist and to come from a pretraining of the same task
+     * and memory size (= {@code --hidden}) as this run, according to the pretraining's run.json.
+     */
+    static Path initModel(FinetuneOptions o, Configuration conf) {
+        Path dir = FileSystems.qualified(o.init, conf);
         if (!FileSystems.exists(dir, conf)) {
-            throw new InputException("--init " + init + ": directory not found");
+            throw new InputException("--init " + o.init + ": directory not found");
         }
         Path model = new Path(dir, INIT_MODEL);
         if (!FileSystems.exists(model, conf)) {
-            throw new InputException("--init " + init + ": no " + INIT_MODEL + " (is it a pretraining output?)");
+            throw new InputException("--init " + o.init + ": no " + INIT_MODEL + " (is it a pretraining output?)");
+        }
+        Path runJson = new Path(dir, "run.json");
+        if (!FileSystems.exists(runJson, conf)) {
+            throw new InputException("--init " + o.init + ": no run.json (is it a complete pretraining output?)");
+        }
+        Map<String, Object> run = RunInfo.readJson(runJson, conf);
+        Object job = run.get("job");
+        Map<?, ?> pre = run.get("options") instanceof Map<?, ?> m ? m : Map.of();
+        String task = String.valueOf(pre.get("task"));
+        String size = String.valueOf(pre.get("memory-size"));
+        if (!"pretrain".equals(job) || !task.equals(o.sequenceTask().id()) || !size.equals(String.valueOf(o.hidden))) {
+            throw new InputException("--init " + o.init + ": the output of " + job + " --task " + task + " --memory-size " + size
+                    + ", but this run is --task " + o.sequenceTask().id() + " --hidden " + o.hidden);
         }
         return model;
     }

@@ -71,7 +71,7 @@ public final class PrepareJob {
             Permutation.write(out.file(Permutation.FILE), conf, Permutation.fromSeed(options.permutationSeed, MnistImages.PIXELS));
             stages.run("prepare: checksums", () -> {
                 for (String file : FILES) {
-                    info.input(file, new Path(mnist, file), conf);
+                    info.input(file, options.mnist + "/" + file, new Path(mnist, file), conf);
                 }
             });
             info.put("seeds", Map.of("permutation", options.permutationSeed, "replicas", options.seed));

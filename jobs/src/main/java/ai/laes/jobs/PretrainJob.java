@@ -64,8 +64,7 @@ public final class PretrainJob {
         try (AtomicOutput out = AtomicOutput.begin(options.output.out, options.output.overwrite, conf)) {
             Stages stages = new Stages(sc);
             RunInfo info = new RunInfo("pretrain", JobLauncher.resolved(options));
-            info.input("prepared/run.json", new Path(prepared, "run.json"), conf);
-            info.input("prepared/" + Permutation.FILE, new Path(prepared, Permutation.FILE), conf);
+            recordPrepared(info, options.data, prepared, conf);
             SequenceView view = SequenceView.of(options.task, prepared, conf);
 
             JavaRDD<LabeledImage> train = limit(MnistShards.read(spark, prepared, Split.TRAIN), options.limit)
@@ -106,6 +105,13 @@ public final class PretrainJob {
             info.put("spark", Map.of("master", sc.master(), "application", sc.sc().applicationId()));
             info.write(out.file("run.json"), conf, stages.seconds());
             out.commit();
+        }
+    }
+
+    /** Records the prepared dataset's run.json and permutation, under the location {@code data} the user gave. */
+    static void recordPrepared(RunInfo info, String data, Path prepared, Configuration conf) {
+        for (String file : new String[] {"run.json", Permutation.FILE}) {
+            info.input("prepared/" + file, data + "/" + file, new Path(prepared, file), conf);
         }
     }
 

@@ -5,7 +5,6 @@ import java.util.Map;
 
 import ai.laes.data.LabeledImage;
 import ai.laes.data.MnistShards;
-import ai.laes.data.Permutation;
 import ai.laes.data.SequenceView;
 import ai.laes.data.Split;
 import ai.laes.io.AtomicOutput;
@@ -45,8 +44,7 @@ public final class ReportJob {
         try (AtomicOutput out = AtomicOutput.begin(options.output.out, options.output.overwrite, conf)) {
             Stages stages = new Stages(sc);
             RunInfo info = new RunInfo("report", JobLauncher.resolved(options));
-            info.input("prepared/run.json", new Path(prepared, "run.json"), conf);
-            info.input("prepared/" + Permutation.FILE, new Path(prepared, Permutation.FILE), conf);
+            PretrainJob.recordPrepared(info, options.data, prepared, conf);
             SequenceView view = SequenceView.of(options.task, prepared, conf);
 
             int trainNeeded = budget.reconstructionTrain() == 0 || budget.readoutTrain() == 0 ? 0

@@ -46,8 +46,8 @@ class FinetuneJobTest extends SparkTestBase {
     }
 
     static String[] small(String... more) {
-        List<String> a = new ArrayList<>(Arrays.asList("--data", prepared.toString()));
         List<String> given = Arrays.asList(more);
+        List<String> a = new ArrayList<>(given.contains("--data") ? List.of() : List.of("--data", prepared.toString()));
         for (int i = 0; i < SMALL.length; i += 2) {
             if (!given.contains(SMALL[i])) {
                 a.add(SMALL[i]);
@@ -119,6 +119,7 @@ class FinetuneJobTest extends SparkTestBase {
         assertEquals("finetune", info.get("job"));
         assertEquals("pmnist", ((Map<?, ?>) info.get("options")).get("task"));
         assertEquals(2, info.get("workers"));
+        JobAssertions.assertNoMachineDetails(out, prepared.toString(), out.toString());
     }
 
     @Test
@@ -147,12 +148,30 @@ class FinetuneJobTest extends SparkTestBase {
         Files.createDirectories(pre.resolve("model"));
         MultiLayerNetwork init = new LstmClassifier(1, 8, 10, new Hyperparameters(1e-3, 0, 0)).create(99);
         ModelSerializer.writeModel(init, pre.resolve("model/lmn-init.zip").toFile(), false);
+        pretrainRunJson(pre, "pretrain", "pmnist", 8);
         Path o = tmp.resolve("from-init");
         JobAssertions.Outcome r = capture(() -> finetune(small("--out", o.toString(), "--epochs", "1", "--init", pre.toString(),
                 "--probe-epochs", "none")));
         assertEquals(0, r.code(), r.stderr());
         assertEquals(init.params(), params(o.resolve("checkpoints/epoch-000.zip")));
         assertFalse(Files.exists(o.resolve("gradients.csv")) && Files.readAllLines(o.resolve("gradients.csv")).size() > 1);
+    }
+
+    @Test
+    void outputsOfARelativeOutDoNotRecordTheWorkingDirectory() throws IOException {
+        // --data and --out relative to the working directory (the build checkout): their qualified paths contain user.dir.
+        Path cwd = Path.of(System.getProperty("user.dir"));
+        Path dir = Files.createDirectories(cwd.resolve("target").resolve("relative-out-" + ProcessHandle.current().pid()));
+        org.apache.commons.io.FileUtils.copyDirectory(prepared.toFile(), dir.resolve("prepared").toFile());
+        String data = cwd.relativize(dir.resolve("prepared")).toString();
+        String given = cwd.relativize(dir.resolve("run")).toString();
+        try {
+            JobAssertions.Outcome r = capture(() -> finetune(small("--data", data, "--out", given, "--epochs", "1", "--probe-epochs", "none")));
+            assertEquals(0, r.code(), r.stderr());
+            JobAssertions.assertNoMachineDetails(dir.resolve("run"), data, given);
+        } finally {
+            org.apache.commons.io.FileUtils.deleteDirectory(dir.toFile());
+        }
     }
 
     @Test
@@ -182,12 +201,26 @@ class FinetuneJobTest extends SparkTestBase {
     void badInputsFailWithOneLineAndNoOutput() throws IOException {
         Path bad = tmp.resolve("bad");
         Files.createDirectories(bad.resolve("empty-pretrain"));
+        Files.createDirectories(bad.resolve("no-run-json/model"));
+        Files.createFile(bad.resolve("no-run-json").resolve(FinetuneJob.INIT_MODEL));
+        String otherTask = fakePretraining(bad.resolve("smnist-8"), "pretrain", "smnist", 8).toString();
+        String otherSize = fakePretraining(bad.resolve("pmnist-16"), "pretrain", "pmnist", 16).toString();
+        String otherJob = fakePretraining(bad.resolve("prepared-8"), "prepare", "pmnist", 8).toString();
         String o = bad.resolve("out").toString();
         List<String> before = listing(bad);
         assertInputError(capture(() -> finetune(small("--out", o, "--init", bad.resolve("nope").toString()))),
                 bad, before, "--init", "nope", "not found");
         assertInputError(capture(() -> finetune(small("--out", o, "--init", bad.resolve("empty-pretrain").toString()))),
                 bad, before, "--init", "model/lmn-init.zip");
+        // A pretraining of another task or memory size (this run: pmnist, --hidden 8), or not a pretraining at all.
+        assertInputError(capture(() -> finetune(small("--out", o, "--init", bad.resolve("no-run-json").toString()))),
+                bad, before, "--init", "no-run-json", "no run.json");
+        assertInputError(capture(() -> finetune(small("--out", o, "--init", otherTask))),
+                bad, before, "--init " + otherTask, "--task smnist --memory-size 8", "this run is --task pmnist --hidden 8");
+        assertInputError(capture(() -> finetune(small("--out", o, "--init", otherSize))),
+                bad, before, "--init " + otherSize, "--memory-size 16", "--hidden 8");
+        assertInputError(capture(() -> finetune(small("--out", o, "--init", otherJob))),
+                bad, before, "--init " + otherJob, "the output of prepare");
         assertInputError(capture(() -> finetune(small("--out", o, "--epochs", "0"))), bad, before, "--epochs 0", "at least 1");
         assertInputError(capture(() -> finetune(small("--out", o, "--batch-size", "0"))), bad, before, "--batch-size 0");
         assertInputError(capture(() -> finetune(small("--out", o, "--model", "gru"))), bad, before, "--model gru", "unknown");
@@ -196,6 +229,20 @@ class FinetuneJobTest extends SparkTestBase {
         assertInputError(capture(() -> finetune("--data", bad.resolve("missing").toString(), "--out", o)), bad, before, "--data", "not found");
         List<String> top = listing(tmp);
         assertInputError(capture(() -> finetune(small("--out", out.toString()))), tmp, top, out.toString(), "already exists");
+    }
+
+    /** The run.json a pretraining output of {@code task} and memory size {@code p} has (options as JobLauncher.resolved writes them). */
+    static void pretrainRunJson(Path dir, String job, String task, int p) {
+        RunInfo.writeJson(new org.apache.hadoop.fs.Path(dir.resolve("run.json").toUri()), new Configuration(),
+                Map.of("job", job, "options", Map.of("task", task, "memory-size", p)));
+    }
+
+    /** A directory that looks like a pretraining output of {@code job}, {@code task} and memory size {@code p}. */
+    static Path fakePretraining(Path dir, String job, String task, int p) throws IOException {
+        Files.createDirectories(dir.resolve("model"));
+        Files.createFile(dir.resolve(FinetuneJob.INIT_MODEL));
+        pretrainRunJson(dir, job, task, p);
+        return dir;
     }
 
     static org.nd4j.linalg.api.ndarray.INDArray params(Path zip) throws IOException {

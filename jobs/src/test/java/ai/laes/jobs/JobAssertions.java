@@ -49,4 +49,66 @@ final class JobAssertions {
             return s.map(p -> p.getFileName().toString()).sorted().toList();
         }
     }
+
+    /** Text outputs scanned by {@link #assertNoMachineDetails}. */
+    private static final List<String> TEXT = List.of(".json", ".jsonl", ".csv", ".html");
+
+    /**
+     * Asserts that no text output under {@code root} (any Hadoop FileSystem) mentions the machine it
+     * was made on: the build checkout (user.dir), java.home, user.home, the user name, the JavaCPP
+     * cache, the Maven repository, the host name, or any path-valued environment variable. The paths
+     * the user passed ({@code userPaths}, e.g. --data and --out) are the user's choice and are
+     * removed before the scan: run.json keeps the options as given.
+     */
+    static void assertNoMachineDetails(org.apache.hadoop.fs.FileSystem fs, org.apache.hadoop.fs.Path root, List<String> userPaths)
+            throws IOException {
+        java.util.Map<String, String> secrets = new java.util.LinkedHashMap<>();
+        for (String key : List.of("user.dir", "java.home", "user.home", "org.bytedeco.javacpp.cachedir", "maven.repo.local",
+                "laes.root")) {
+            String v = System.getProperty(key);
+            if (v != null && v.length() > 1) {
+                secrets.put(key, v);
+            }
+        }
+        System.getenv().forEach((k, v) -> {
+            if (v.startsWith("/") && v.length() > 1 && !v.contains(":") && !v.equals("/tmp")) {
+                secrets.put("$" + k, v);
+            }
+        });
+        String host = java.net.InetAddress.getLocalHost().getHostName();
+        java.util.Map<String, java.util.regex.Pattern> words = new java.util.LinkedHashMap<>();
+        words.put("user.name", java.util.regex.Pattern.compile("\\b" + java.util.regex.Pattern.quote(System.getProperty("user.name")) + "\\b"));
+        if (!host.equals("localhost")) {
+            words.put("host name", java.util.regex.Pattern.compile("\\b" + java.util.regex.Pattern.quote(host) + "\\b"));
+        }
+        int scanned = 0;
+        org.apache.hadoop.fs.RemoteIterator<org.apache.hadoop.fs.LocatedFileStatus> files = fs.listFiles(root, true);
+        while (files.hasNext()) {
+            org.apache.hadoop.fs.Path file = files.next().getPath();
+            if (TEXT.stream().noneMatch(file.getName()::endsWith)) {
+                continue;
+            }
+            String text;
+            try (java.io.InputStream in = fs.open(file)) {
+                text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            }
+            for (String given : userPaths) {
+                text = text.replace(given, "<user path>");
+            }
+            scanned++;
+            for (var e : secrets.entrySet()) {
+                assertTrue(!text.contains(e.getValue()), file + " mentions " + e.getKey() + " (" + e.getValue() + ")");
+            }
+            for (var e : words.entrySet()) {
+                assertTrue(!e.getValue().matcher(text).find(), file + " mentions the " + e.getKey() + " (" + e.getValue() + ")");
+            }
+        }
+        assertTrue(scanned > 0, "no text output under " + root);
+    }
+
+    /** {@link #assertNoMachineDetails} for a local output directory given by the user as {@code userPaths}. */
+    static void assertNoMachineDetails(Path root, String... userPaths) throws IOException {
+        org.apache.hadoop.fs.Path r = new org.apache.hadoop.fs.Path(root.toUri());
+        assertNoMachineDetails(r.getFileSystem(new org.apache.hadoop.conf.Configuration()), r, List.of(userPaths));
+    }
 }

@@ -110,7 +110,7 @@ class PrepareJobTest extends SparkTestBase {
     }
 
     @Test
-    void runJsonRecordsOptionsSeedsAndTheChecksumsOfSourceMd() {
+    void runJsonRecordsOptionsSeedsAndTheChecksumsOfSourceMd() throws IOException {
         Map<String, Object> run = RunInfo.readJson(hpath(prepared.resolve("run.json")), new Configuration());
         assertEquals("prepare", run.get("job"));
         assertEquals(3, ((Map<?, ?>) run.get("options")).get("shards"));
@@ -121,6 +121,7 @@ class PrepareJobTest extends SparkTestBase {
                 ((Map<?, ?>) inputs.get("t10k-labels-idx1-ubyte.gz")).get("sha256"));
         assertEquals("3.5.9", ((Map<?, ?>) run.get("versions")).get("spark"));
         assertTrue(Files.exists(prepared.resolve("_SUCCESS")));
+        JobAssertions.assertNoMachineDetails(prepared, prepared.toString(), TestData.mnistDir().toString());
     }
 
     @Test

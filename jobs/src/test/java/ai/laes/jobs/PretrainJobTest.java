@@ -34,6 +34,15 @@ class PretrainJobTest extends SparkTestBase {
         return new org.apache.hadoop.fs.Path(p.toUri());
     }
 
+    /** A prepared-dataset layout whose training split is {@code train}, with the real permutation and run.json. */
+    static Path preparedLike(Path dir, Dataset<Row> train) throws IOException {
+        train.write().parquet(dir.resolve("train").toString());
+        Files.copy(prepared.resolve("permutation.npy"), dir.resolve("permutation.npy"));
+        Files.copy(prepared.resolve("run.json"), dir.resolve("run.json"));
+        Files.createFile(dir.resolve("_SUCCESS"));
+        return dir;
+    }
+
     static int pretrain(String... args) {
         return JobLauncher.execute("pretrain", new PretrainOptions(), args, PretrainJob::run, spark);
     }
@@ -51,6 +60,7 @@ class PretrainJobTest extends SparkTestBase {
         Path out = tmp.resolve("smnist");
         assertEquals(0, pretrain("--data", prepared.toString(), "--out", out.toString(), "--task", "smnist",
                 "--memory-size", "32", "--limit", "3000"));
+        JobAssertions.assertNoMachineDetails(out, prepared.toString(), out.toString());
         Configuration conf = new Configuration();
         Map<String, Object> m = RunInfo.readJson(hpath(out.resolve("metrics.json")), conf);
         assertEquals("smnist", m.get("task"));
@@ -132,6 +142,33 @@ class PretrainJobTest extends SparkTestBase {
         before = listing(bad);
         assertInputError(capture(() -> pretrain("--data", wrong.toString(), "--out", out.toString())),
                 bad, before, "train", "missing column 'label'");
+
+        // Shards with a column of the wrong type.
+        Path typed = preparedLike(bad.resolve("typed"), spark.range(10).selectExpr("id as index", "'seven' as label", "unhex('00') as pixels"));
+        before = listing(bad);
+        assertInputError(capture(() -> pretrain("--data", typed.toString(), "--out", out.toString())),
+                bad, before, "typed/train", "column 'label' is string, expected int");
+
+        // Images whose pixel count is not 784 (found while the shards are read, on the executors).
+        Path short783 = preparedLike(bad.resolve("short"), spark.createDataFrame(List.of(
+                org.apache.spark.sql.RowFactory.create(0L, 3, new byte[784]), org.apache.spark.sql.RowFactory.create(1L, 5, new byte[783])),
+                ai.laes.data.MnistShards.SCHEMA));
+        before = listing(bad);
+        assertInputError(capture(() -> pretrain("--data", short783.toString(), "--out", out.toString())),
+                bad, before, "short/train", "image 1 has 783 pixels, expected 784");
+
+        // An output that cannot be written: --out under a regular file.
+        Path file = Files.createFile(bad.resolve("a-file"));
+        before = listing(bad);
+        assertInputError(capture(() -> pretrain("--data", data, "--out", file.resolve("out").toString(), "--limit", "100")),
+                bad, before, file.resolve("out").toString());
+
+        // An existing output without --overwrite (refused before any work).
+        Path existing = Files.createDirectories(bad.resolve("existing"));
+        before = listing(bad);
+        assertInputError(capture(() -> pretrain("--data", data, "--out", existing.toString())),
+                bad, before, existing.toString(), "already exists");
+        assertEquals(List.of(), listing(existing));
 
         // An empty training split.
         Path empty = bad.resolve("empty");

@@ -147,6 +147,7 @@ class ReportJobTest extends SparkTestBase {
         }
         assertTrue(!html.contains("http://") && !html.contains("https://"), "no network resources");
         assertTrue(Files.exists(report.resolve("_SUCCESS")));
+        JobAssertions.assertNoMachineDetails(report, prepared.toString(), report.toString());
     }
 
     @Test
