@@ -40,22 +40,27 @@ import org.nd4j.linalg.dataset.DataSet;
  * by parameter averaging, after a warm-up epoch. Prints and appends to RESULTS one tab-separated
  * line: label, master, workers, examples, seconds, examples/s, rounds, the median single-machine
  * minibatch step measured in the driver just before, and the averaging overhead per round (epoch
- * time minus the steps one worker does, divided by the rounds). {@code submit/bench-finetune.sh}
+ * time minus the steps one worker does, divided by the rounds), and the step time with two threads
+ * stepping at once, whose ratio to the lone step bounds the speed-up two workers can reach on this
+ * machine (shared caches, memory bandwidth, clock). {@code submit/bench-finetune.sh}
  * runs it on the three masters and prints the ratios.
  *
- * <p>Arguments: MNIST_DIR RESULTS LABEL [MODEL=lmn|lstm] [EXAMPLES=2560] [BATCH=64] [FREQUENCY=5].
+ * <p>Arguments: MNIST_DIR RESULTS LABEL [MODEL=lmn|lstm] [EXAMPLES=5120] [BATCH=64] [FREQUENCY=5].
  */
 public final class FinetuneBenchmark {
+    static final String HEADER = "label\tmaster\tworkers\texamples\tseconds\texamples/s\trounds\tstep_s\toverhead_s_per_round"
+            + "\tstep_s_two_threads\thardware_ceiling";
+
     private FinetuneBenchmark() {
     }
 
     public static void main(String[] args) throws IOException {
         if (args.length < 3) {
-            System.err.println("usage: FinetuneBenchmark MNIST_DIR RESULTS LABEL [MODEL=lmn|lstm] [EXAMPLES=2560] [BATCH=64] [FREQUENCY=5]");
+            System.err.println("usage: FinetuneBenchmark MNIST_DIR RESULTS LABEL [MODEL=lmn|lstm] [EXAMPLES=5120] [BATCH=64] [FREQUENCY=5]");
             System.exit(JobLauncher.USAGE_ERROR);
         }
         String model = args.length > 3 ? args[3] : "lmn";
-        int examples = args.length > 4 ? Integer.parseInt(args[4]) : 2560;
+        int examples = args.length > 4 ? Integer.parseInt(args[4]) : 5120;
         int batch = args.length > 5 ? Integer.parseInt(args[5]) : 64;
         int frequency = args.length > 6 ? Integer.parseInt(args[6]) : 5;
         SparkSession spark = SparkSession.builder().appName("laes-finetune-benchmark").getOrCreate();
@@ -68,6 +73,8 @@ public final class FinetuneBenchmark {
             rdd.count();
             ModelFactory factory = factory(model, rdd, batches);
             double step = stepSeconds(factory, batches, images, batch);
+            double[] concurrent = concurrentStepSeconds(factory, batches, images, batch);
+            double ceiling = 2 * step / Math.max(concurrent[0], concurrent[1]);
 
             ParameterAveragingTrainer trainer = new ParameterAveragingTrainer(sc, factory.create(1), workers, batch, frequency, 1);
             // Warm-up: one round per worker (JIT, native libraries and network on every executor).
@@ -81,9 +88,10 @@ public final class FinetuneBenchmark {
             plan.release();
             long stepsPerWorker = (long) Math.ceil(examples / (double) batch / workers);
             double overhead = (r.seconds() - stepsPerWorker * step) / plan.rounds();
-            String line = String.format(Locale.ROOT, "%s\t%s\t%d\t%d\t%.1f\t%.2f\t%d\t%.3f\t%.2f",
-                    args[2], sc.master(), workers, r.examples(), r.seconds(), r.examplesPerSecond(), plan.rounds(), step, overhead);
-            System.out.println("label\tmaster\tworkers\texamples\tseconds\texamples/s\trounds\tstep_s\toverhead_s_per_round");
+            String line = String.format(Locale.ROOT, "%s\t%s\t%d\t%d\t%.1f\t%.2f\t%d\t%.3f\t%.2f\t%.3f\t%.2f",
+                    args[2], sc.master(), workers, r.examples(), r.seconds(), r.examplesPerSecond(), plan.rounds(), step, overhead,
+                    Math.max(concurrent[0], concurrent[1]), ceiling);
+            System.out.println(HEADER);
             System.out.println(line);
             Files.writeString(java.nio.file.Path.of(args[1]), line + "\n", StandardCharsets.UTF_8,
                     StandardOpenOption.CREATE, StandardOpenOption.APPEND);
@@ -114,6 +122,29 @@ public final class FinetuneBenchmark {
             images.add(new LabeledImage(i, train.label(i), train.pixels(i)));
         }
         return images;
+    }
+
+    /**
+     * The same median step time measured in two threads at once (two networks, the driver's two cores busy):
+     * {@code 2 * alone / together} is the speed-up this machine allows two workers before any Spark overhead.
+     */
+    static double[] concurrentStepSeconds(ModelFactory factory, Batches batches, List<LabeledImage> images, int batch) {
+        double[] out = new double[2];
+        Thread[] threads = new Thread[2];
+        for (int i = 0; i < 2; i++) {
+            int k = i;
+            threads[i] = new Thread(() -> out[k] = stepSeconds(factory, batches, images, batch), "bench-step-" + i);
+            threads[i].start();
+        }
+        for (Thread t : threads) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        return out;
     }
 
     /** Median time of one single-machine minibatch step in this JVM, after two warm-up steps. */
