@@ -103,10 +103,7 @@ public final class FinetuneJob {
     public static void run(FinetuneOptions o, SparkSession spark) throws Exception {
         Configuration conf = spark.sparkContext().hadoopConfiguration();
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        Path prepared = FileSystems.qualified(o.data, conf);
-        if (!FileSystems.exists(prepared, conf)) {
-            throw new InputException("--data " + o.data + ": directory not found");
-        }
+        Path prepared = PretrainJob.preparedDataset(o.data, conf);
         Path initModel = o.init == null ? null : initModel(o, conf);
         Hyperparameters hyper = new Hyperparameters(o.learningRate, o.weightDecay, o.clipNorm);
         Batches batches = new Batches(SequenceView.of(o.sequenceTask(), prepared, conf), o.cropSteps);
@@ -221,10 +218,10 @@ public final class FinetuneJob {
             Evaluator.Result result = stages.run("fine-tune: test", () -> Evaluator.evaluate(sc, bestNet, test, batches, o.evalBatchSize));
             RunInfo.writeJson(out.file("evaluation.json"), conf, evaluationJson(result, state.bestEpoch()));
 
-            // The locations as the user gave them (a relative one stays relative: no working directory in run.json).
-            info.input("data", Map.of("path", o.data));
+            PretrainJob.recordPrepared(info, o.data, prepared, conf);
             if (initModel != null) {
-                info.input("init", Map.of("path", o.init + "/" + INIT_MODEL));
+                info.input("init/" + INIT_MODEL, o.init + "/" + INIT_MODEL, initModel, conf);
+                info.input("init/run.json", o.init + "/run.json", new Path(initModel.getParent().getParent(), "run.json"), conf);
             }
             info.put("seeds", Map.of("seed", o.seed));
             info.put("rows", Map.of("train", trainCount));

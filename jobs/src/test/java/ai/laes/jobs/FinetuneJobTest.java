@@ -119,6 +119,9 @@ class FinetuneJobTest extends SparkTestBase {
         assertEquals("finetune", info.get("job"));
         assertEquals("pmnist", ((Map<?, ?>) info.get("options")).get("task"));
         assertEquals(2, info.get("workers"));
+        Map<?, ?> preparedRun = (Map<?, ?>) ((Map<?, ?>) info.get("inputs")).get("prepared/run.json");
+        assertEquals(ai.laes.io.Checksums.sha256(new org.apache.hadoop.fs.Path(prepared.resolve("run.json").toUri()),
+                new Configuration()), preparedRun.get("sha256"));
         JobAssertions.assertNoMachineDetails(out, prepared.toString(), out.toString());
     }
 

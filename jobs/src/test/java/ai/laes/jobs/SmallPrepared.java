@@ -2,11 +2,14 @@ package ai.laes.jobs;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 import ai.laes.data.MnistImages;
 import ai.laes.data.MnistShards;
 import ai.laes.data.Permutation;
 import ai.laes.data.Split;
+import ai.laes.io.AtomicOutput;
+import ai.laes.io.RunInfo;
 import ai.laes.spark.TestData;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -32,6 +35,14 @@ final class SmallPrepared {
         write(spark, sc, PrepareJob.images(train, Split.TRAIN_SIZE, Split.TRAIN_SIZE + n), MnistShards.splitDir(out, Split.VALIDATION));
         write(spark, sc, PrepareJob.images(test, 0, n), MnistShards.splitDir(out, Split.TEST));
         Permutation.write(new org.apache.hadoop.fs.Path(out, Permutation.FILE), conf, Permutation.fromSeed(1234, MnistImages.PIXELS));
+        // What completes a prepare output: its run.json, then _SUCCESS.
+        RunInfo.writeJson(new org.apache.hadoop.fs.Path(out, "run.json"), conf,
+                Map.of("job", "prepare", "fixture", "SmallPrepared", "rows_per_split", n));
+        try {
+            out.getFileSystem(conf).create(new org.apache.hadoop.fs.Path(out, AtomicOutput.SUCCESS)).close();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         return dir;
     }
 
