@@ -51,6 +51,15 @@ public final class FinetuneStudy {
     private FinetuneStudy() {
     }
 
+    /**
+     * ND4J frees a buffer's native memory only when its small Java object is collected, which a large, quiet heap
+     * postpones: on local[*] (executors in the driver) the per-thread workspaces of one model's T = 784 passes stayed
+     * resident into the next until the OS killed the driver. A collection between models returns them.
+     */
+    static void releaseNativeMemory() {
+        System.gc();
+    }
+
     /** Fine-tunes each outcome's network on {@code train} ({@code trainCount} images); test accuracy on {@code test}. */
     public static List<Run> run(String task, List<InitialisationStudy.Outcome> outcomes, JavaRDD<LabeledImage> train,
             long trainCount, JavaRDD<LabeledImage> validation, JavaRDD<LabeledImage> test, Batches batches,
@@ -65,6 +74,7 @@ public final class FinetuneStudy {
             Evaluator.Result initial = stages.run(name + " epoch 0: validate",
                     () -> Evaluator.evaluate(sc, net, validation, batches, LeastSquaresReadout.BATCH));
             curve.add(new ValidatedEpoch.Outcome(0, Double.NaN, initial.loss(), initial.accuracy(), 0, Double.NaN));
+            LOG.info("{} epoch 0 (initialised): validation loss {}, accuracy {}", name, initial.loss(), initial.accuracy());
             ParameterAveragingTrainer trainer = new ParameterAveragingTrainer(sc, net, sc.defaultParallelism(),
                     budget.batchSize(), budget.averagingFrequency(), seed);
             MultiLayerNetwork best = net.clone();
@@ -94,6 +104,7 @@ public final class FinetuneStudy {
             double accuracy = stages.run(name + ": test",
                     () -> Evaluator.evaluate(sc, chosen, test, batches, LeastSquaresReadout.BATCH).accuracy());
             runs.add(new Run(o.model(), o.accuracy(), accuracy, curve, bestEpoch, divergedAt));
+            releaseNativeMemory();
         }
         return runs;
     }

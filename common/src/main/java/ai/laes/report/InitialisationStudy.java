@@ -58,6 +58,7 @@ public final class InitialisationStudy {
             double[] norms = stages.run("report: gradient probe " + name,
                     () -> MemoryGradients.of(net).meanNorms(view.features(probe, DataType.DOUBLE), labels));
             out.add(new Outcome(name, accuracy, norms, net));
+            FinetuneStudy.releaseNativeMemory();
         });
         MultiLayerNetwork lstm = LmnNetworks.lstmClassifier(settings);
         out.add(new Outcome(LSTM, stages.run("report: readout " + LSTM,
