@@ -31,6 +31,9 @@ public final class ReportOptions implements JobLauncher.Validated {
     @Option(names = "--epochs", paramLabel = "N", description = "Fine-tuning epochs; 0 = the budget's (default: ${DEFAULT-VALUE}).")
     int epochs;
 
+    @Option(names = "--learning-rate", paramLabel = "LR", description = "Adam learning rate of the fine-tuning; 0 = the budget's (default: ${DEFAULT-VALUE}).")
+    double learningRate;
+
     @Option(names = "--memory-size", paramLabel = "P", description = "Memory size of every memory and network (default: ${DEFAULT-VALUE}).")
     int memorySize;
 
@@ -41,7 +44,7 @@ public final class ReportOptions implements JobLauncher.Validated {
     long seed;
 
     ReportBudget resolvedBudget() {
-        return ReportBudget.named(budget).limitedTo(limit).withEpochs(epochs);
+        return ReportBudget.named(budget).limitedTo(limit).withFinetuning(epochs, learningRate);
     }
 
     /** The tasks of {@code --task}, sMNIST first. */
@@ -66,6 +69,9 @@ public final class ReportOptions implements JobLauncher.Validated {
         }
         if (epochs < 0) {
             throw new InputException("--epochs " + epochs + ": must be 0 (the budget's) or positive");
+        }
+        if (learningRate < 0) {
+            throw new InputException("--learning-rate " + learningRate + ": must be 0 (the budget's) or positive");
         }
         ReportBudget.named(budget);
         tasks();

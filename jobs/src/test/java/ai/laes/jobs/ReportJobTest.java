@@ -34,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A small report on real MNIST images for both tasks (200 training and validation sequences, memory size 6, 2
- * fine-tuning epochs): every file and its consistency.
+ * fine-tuning epochs at Adam 5e-4): every file and its consistency.
  */
 class ReportJobTest extends SparkTestBase {
     @TempDir
@@ -75,7 +75,7 @@ class ReportJobTest extends SparkTestBase {
         prepared = tinyPrepared(tmp.resolve("prepared"));
         report = tmp.resolve("report");
         assertEquals(0, report("--data", prepared.toString(), "--out", report.toString(), "--task", "both",
-                "--memory-size", "6", "--limit", "200", "--epochs", "2", "--seed", "3"));
+                "--memory-size", "6", "--limit", "200", "--epochs", "2", "--learning-rate", "5e-4", "--seed", "3"));
     }
 
     static List<String[]> csv(String name, String header) throws IOException {
@@ -225,7 +225,7 @@ class ReportJobTest extends SparkTestBase {
         Map<String, Object> budget = (Map<String, Object>) s.get("budget");
         assertEquals(200, ((Number) budget.get("finetune_train_sequences")).intValue(), "quick budget capped by --limit");
         assertEquals(2, ((Number) budget.get("finetune_epochs")).intValue());
-        assertEquals(1e-3, ((Number) budget.get("finetune_learning_rate")).doubleValue());
+        assertEquals(5e-4, ((Number) budget.get("finetune_learning_rate")).doubleValue(), "--learning-rate");
         List<String[]> recon = csv("reconstruction_vs_length.csv", "task,T,p,method,mse");
         List<String[]> acc = csv("accuracy.csv", "task,model,init_accuracy,finetuned_accuracy,epochs,best_epoch,status");
         List<String[]> curves = csv("validation_curves.csv", "task,model,epoch,val_loss,val_accuracy");
