@@ -13,7 +13,7 @@ import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
 
-/** Line charts with a logarithmic y axis, drawn headless with XChart and written as PNG. */
+/** Line charts (y linear or logarithmic), drawn headless with XChart and written as PNG. */
 public final class Charts {
     public static final int WIDTH = 800;
     public static final int HEIGHT = 500;
@@ -26,14 +26,25 @@ public final class Charts {
     /** One line per entry of {@code series} (name to {x, y}), y on a log scale. */
     public static void logLines(Path png, Configuration conf, String title, String xTitle, String yTitle,
             Map<String, double[][]> series) {
+        lines(png, conf, title, xTitle, yTitle, series, true);
+    }
+
+    /** One line per entry of {@code series} (name to {x, y}), y on a linear scale. */
+    public static void linearLines(Path png, Configuration conf, String title, String xTitle, String yTitle,
+            Map<String, double[][]> series) {
+        lines(png, conf, title, xTitle, yTitle, series, false);
+    }
+
+    private static void lines(Path png, Configuration conf, String title, String xTitle, String yTitle,
+            Map<String, double[][]> series, boolean logY) {
         System.setProperty("java.awt.headless", "true");
         XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title)
                 .xAxisTitle(xTitle).yAxisTitle(yTitle).build();
-        chart.getStyler().setYAxisLogarithmic(true);
+        chart.getStyler().setYAxisLogarithmic(logY);
         chart.getStyler().setMarkerSize(4);
         series.forEach((name, xy) -> {
             double[] y = xy[1].clone();
-            for (int i = 0; i < y.length; i++) {
+            for (int i = 0; i < y.length && logY; i++) {
                 y[i] = Math.max(y[i], FLOOR);
             }
             XYSeries s = chart.addSeries(name, xy[0], y);

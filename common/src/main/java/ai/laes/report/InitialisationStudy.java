@@ -31,8 +31,8 @@ public final class InitialisationStudy {
     public static final String LMN_RANDOM = "lmn-random";
     public static final String LSTM = "lstm";
 
-    /** One model's result; {@code gradientNorms} is null for the LSTM. */
-    public record Outcome(String model, double accuracy, double[] gradientNorms) {
+    /** One model's result; {@code gradientNorms} is null for the LSTM; {@code network} is the initialised classifier with its readout. */
+    public record Outcome(String model, double accuracy, double[] gradientNorms, MultiLayerNetwork network) {
     }
 
     private InitialisationStudy() {
@@ -57,11 +57,12 @@ public final class InitialisationStudy {
             double accuracy = stages.run("report: readout " + name, () -> readoutAccuracy(net, train, test, view, sc));
             double[] norms = stages.run("report: gradient probe " + name,
                     () -> MemoryGradients.of(net).meanNorms(view.features(probe, DataType.DOUBLE), labels));
-            out.add(new Outcome(name, accuracy, norms));
+            out.add(new Outcome(name, accuracy, norms, net));
+            FinetuneStudy.releaseNativeMemory();
         });
         MultiLayerNetwork lstm = LmnNetworks.lstmClassifier(settings);
         out.add(new Outcome(LSTM, stages.run("report: readout " + LSTM,
-                () -> readoutAccuracy(lstm, train, test, view, sc)), null));
+                () -> readoutAccuracy(lstm, train, test, view, sc)), null, lstm));
         return out;
     }
 

@@ -26,7 +26,10 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code laes}: the exact LAES of the cropped training sequences;</li>
  *   <li>{@code random-orthogonal}: A Xavier-normal, B random orthogonal, with the best affine decoder per
  *       lag fitted by least squares on the training sequences;</li>
- *   <li>{@code gradient-descent}: the LAES form trained through time by Adam ({@link TiedMemoryTrainer}).</li>
+ *   <li>{@code gradient-descent}: the LAES form trained through time by Adam ({@link TiedMemoryTrainer});</li>
+ *   <li>{@code laes-lag-decoder}: the LAES encoder (its A and B) with the random memory's kind of decoder, the best
+ *       affine decoder per lag: like for like with {@code random-orthogonal}, whose decoders have T (p + 1)
+ *       fitted weights against the LAES's tied decoder.</li>
  * </ul>
  */
 public final class ReconstructionStudy {
@@ -34,6 +37,9 @@ public final class ReconstructionStudy {
     public static final String LAES = "laes";
     public static final String RANDOM = "random-orthogonal";
     public static final String GRADIENT_DESCENT = "gradient-descent";
+    public static final String LAES_LAG_DECODER = "laes-lag-decoder";
+    /** The methods in the order of the CSV, the plot and the page. */
+    public static final List<String> METHODS = List.of(LAES, RANDOM, GRADIENT_DESCENT, LAES_LAG_DECODER);
     private static final Logger LOG = LoggerFactory.getLogger(ReconstructionStudy.class);
 
     /** One point of the plot. */
@@ -79,7 +85,13 @@ public final class ReconstructionStudy {
                 gdLosses.add(new double[] {t, trained.initialLoss(), trained.finalLoss(), trained.bestStep()});
                 UnrolledMemory gd = UnrolledMemory.of(trained.a(), trained.b(), mu, t);
                 points.add(new Point(t, p, GRADIENT_DESCENT, mean(LagDecoder.msePerLag(gd, gd.tiedDecoder(), testT, sc))));
-                LOG.info("reconstruction T={} p={}: {}", t, p, points.subList(points.size() - 3, points.size()));
+
+                UnrolledMemory laesUnrolled = UnrolledMemory.of(TiedMemoryTrainer.flatten(laes.a()),
+                        TiedMemoryTrainer.flatten(laes.b()), mu, t);
+                LagDecoder laesDecoder = stages.run("report: LAES lag decoders T=" + t,
+                        () -> LeastSquaresDecoder.fit(laesUnrolled, trainT, sc));
+                points.add(new Point(t, p, LAES_LAG_DECODER, mean(LagDecoder.msePerLag(laesUnrolled, laesDecoder, testT, sc))));
+                LOG.info("reconstruction T={} p={}: {}", t, p, points.subList(points.size() - METHODS.size(), points.size()));
             } finally {
                 trainT.unpersist(false);
                 testT.unpersist(false);

@@ -13,61 +13,92 @@ import java.util.function.Function;
 
 import ai.laes.io.FileSystems;
 import ai.laes.io.RunInfo;
+import ai.laes.train.ValidatedEpoch;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 
-/** Writes the report's CSVs, PNG plots, {@code summary.json} and the self-contained {@code index.html}. */
+/**
+ * Writes the report's CSVs (one per experiment, a {@code task} column), PNG plots (one per experiment and task),
+ * {@code summary.json} and the self-contained {@code index.html}.
+ */
 public final class ReportPage {
     public static final String RECONSTRUCTION_CSV = "reconstruction_vs_length.csv";
-    public static final String RECONSTRUCTION_PNG = "reconstruction_vs_length.png";
     public static final String GRADIENT_CSV = "gradient_norms.csv";
-    public static final String GRADIENT_PNG = "gradient_norms.png";
     public static final String ACCURACY_CSV = "accuracy.csv";
-    public static final String STAGE_INIT = "init-lsq-readout";
+    public static final String CURVES_CSV = "validation_curves.csv";
+    public static final String RECONSTRUCTION = "reconstruction_vs_length";
+    public static final String GRADIENT = "gradient_norms";
+    public static final String CURVES = "validation_curves";
+
+    /** One task's results. */
+    public record TaskResult(String task, long trainSequences, long validationSequences, long testSequences,
+                             ReconstructionStudy.Result reconstruction, List<InitialisationStudy.Outcome> outcomes,
+                             List<FinetuneStudy.Run> runs) {
+    }
 
     /** Everything the page shows. */
-    public record Content(String task, int memorySize, long seed, ReportBudget budget, long trainSequences,
-                          long testSequences, ReconstructionStudy.Result reconstruction,
-                          List<InitialisationStudy.Outcome> outcomes) {
+    public record Content(int memorySize, long seed, ReportBudget budget, List<TaskResult> tasks) {
     }
 
     private ReportPage() {
     }
 
+    /** The PNG of plot {@code plot} (e.g. {@link #RECONSTRUCTION}) for {@code task}. */
+    public static String png(String plot, String task) {
+        return plot + "_" + task + ".png";
+    }
+
     /** Writes every file through {@code file} (name to path in the output directory); returns the summary. */
     public static Map<String, Object> write(Content c, Function<String, Path> file, Configuration conf) {
-        StringBuilder recon = new StringBuilder("T,p,method,mse\n");
-        Map<String, double[][]> reconSeries = new LinkedHashMap<>();
-        for (String method : List.of(ReconstructionStudy.LAES, ReconstructionStudy.RANDOM, ReconstructionStudy.GRADIENT_DESCENT)) {
-            List<ReconstructionStudy.Point> pts = c.reconstruction().points().stream().filter(p -> p.method().equals(method)).toList();
-            reconSeries.put(method, new double[][] {pts.stream().mapToDouble(ReconstructionStudy.Point::length).toArray(),
-                pts.stream().mapToDouble(ReconstructionStudy.Point::mse).toArray()});
-        }
-        c.reconstruction().points().forEach(p -> recon.append(p.length()).append(',').append(p.p()).append(',')
-                .append(p.method()).append(',').append(p.mse()).append('\n'));
-        text(file.apply(RECONSTRUCTION_CSV), conf, recon.toString());
-        Charts.logLines(file.apply(RECONSTRUCTION_PNG), conf, "Test reconstruction MSE vs sequence length (" + c.task() + ")",
-                "sequence length T", "MSE (mean over lags)", reconSeries);
-
-        StringBuilder grad = new StringBuilder("scheme,t,norm\n");
-        Map<String, double[][]> gradSeries = new LinkedHashMap<>();
-        StringBuilder acc = new StringBuilder("task,model,stage,accuracy\n");
-        for (InitialisationStudy.Outcome o : c.outcomes()) {
-            acc.append(c.task()).append(',').append(o.model()).append(',').append(STAGE_INIT).append(',').append(o.accuracy()).append('\n');
-            if (o.gradientNorms() != null) {
-                double[] n = o.gradientNorms();
-                double[] t = new double[n.length];
-                for (int i = 0; i < n.length; i++) {
-                    t[i] = i + 1;
-                    grad.append(o.model()).append(',').append(i + 1).append(',').append(n[i]).append('\n');
-                }
-                gradSeries.put(o.model(), new double[][] {t, n});
+        StringBuilder recon = new StringBuilder("task,T,p,method,mse\n");
+        StringBuilder grad = new StringBuilder("task,scheme,t,norm\n");
+        StringBuilder acc = new StringBuilder("task,model,init_accuracy,finetuned_accuracy,epochs,best_epoch,status\n");
+        StringBuilder curves = new StringBuilder("task,model,epoch,val_loss,val_accuracy\n");
+        for (TaskResult r : c.tasks()) {
+            String task = r.task();
+            Map<String, double[][]> reconSeries = new LinkedHashMap<>();
+            for (String method : ReconstructionStudy.METHODS) {
+                List<ReconstructionStudy.Point> pts = r.reconstruction().points().stream().filter(p -> p.method().equals(method)).toList();
+                reconSeries.put(method, new double[][] {pts.stream().mapToDouble(ReconstructionStudy.Point::length).toArray(),
+                    pts.stream().mapToDouble(ReconstructionStudy.Point::mse).toArray()});
             }
+            r.reconstruction().points().forEach(p -> recon.append(task).append(',').append(p.length()).append(',').append(p.p())
+                    .append(',').append(p.method()).append(',').append(p.mse()).append('\n'));
+            Charts.logLines(file.apply(png(RECONSTRUCTION, task)), conf, "Test reconstruction MSE vs sequence length (" + task + ")",
+                    "sequence length T", "MSE (mean over lags)", reconSeries);
+
+            Map<String, double[][]> gradSeries = new LinkedHashMap<>();
+            for (InitialisationStudy.Outcome o : r.outcomes()) {
+                if (o.gradientNorms() != null) {
+                    double[] n = o.gradientNorms();
+                    double[] t = new double[n.length];
+                    for (int i = 0; i < n.length; i++) {
+                        t[i] = i + 1;
+                        grad.append(task).append(',').append(o.model()).append(',').append(i + 1).append(',').append(n[i]).append('\n');
+                    }
+                    gradSeries.put(o.model(), new double[][] {t, n});
+                }
+            }
+            Charts.logLines(file.apply(png(GRADIENT, task)), conf, "Mean ||dL/dm_t|| at initialisation (" + task + ")",
+                    "time step t", "mean norm of dL/dm_t", gradSeries);
+
+            Map<String, double[][]> curveSeries = new LinkedHashMap<>();
+            for (FinetuneStudy.Run run : r.runs()) {
+                acc.append(task).append(',').append(run.model()).append(',').append(run.initAccuracy()).append(',')
+                        .append(run.finetunedAccuracy()).append(',').append(run.epochs()).append(',').append(run.bestEpoch())
+                        .append(',').append(run.status()).append('\n');
+                run.curve().forEach(e -> curves.append(task).append(',').append(run.model()).append(',').append(e.epoch())
+                        .append(',').append(e.valLoss()).append(',').append(e.valAccuracy()).append('\n'));
+                curveSeries.put(run.model(), new double[][] {run.curve().stream().mapToDouble(ValidatedEpoch.Outcome::epoch).toArray(),
+                    run.curve().stream().mapToDouble(ValidatedEpoch.Outcome::valAccuracy).toArray()});
+            }
+            Charts.linearLines(file.apply(png(CURVES, task)), conf, "Validation accuracy per fine-tuning epoch (" + task + ")",
+                    "epoch (0 = initialisation with least-squares readout)", "validation accuracy", curveSeries);
         }
+        text(file.apply(RECONSTRUCTION_CSV), conf, recon.toString());
         text(file.apply(GRADIENT_CSV), conf, grad.toString());
-        Charts.logLines(file.apply(GRADIENT_PNG), conf, "Mean ||dL/dm_t|| at initialisation (" + c.task() + ")",
-                "time step t", "mean norm of dL/dm_t", gradSeries);
         text(file.apply(ACCURACY_CSV), conf, acc.toString());
+        text(file.apply(CURVES_CSV), conf, curves.toString());
 
         Map<String, Object> summary = summary(c);
         RunInfo.writeJson(file.apply("summary.json"), conf, summary);
@@ -77,96 +108,180 @@ public final class ReportPage {
 
     static Map<String, Object> summary(Content c) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("task", c.task());
+        m.put("tasks", c.tasks().stream().map(TaskResult::task).toList());
         m.put("memory_size", c.memorySize());
         m.put("seed", c.seed());
         m.put("budget", c.budget().asMap());
-        m.put("train_sequences_read", c.trainSequences());
-        m.put("test_sequences_read", c.testSequences());
-        List<Map<String, Object>> recon = new ArrayList<>();
-        c.reconstruction().points().forEach(p -> recon.add(Map.of("T", p.length(), "p", p.p(), "method", p.method(), "mse", p.mse())));
-        m.put("reconstruction", recon);
-        List<Map<String, Object>> gd = new ArrayList<>();
-        c.reconstruction().gdLosses().forEach(l -> gd.add(Map.of("T", (int) l[0], "initial_loss", l[1], "final_loss", l[2], "best_step", (int) l[3])));
-        m.put("gradient_descent_training", gd);
-        Map<String, Object> accuracy = new LinkedHashMap<>();
-        Map<String, Object> gradients = new LinkedHashMap<>();
-        for (InitialisationStudy.Outcome o : c.outcomes()) {
-            accuracy.put(o.model(), o.accuracy());
-            if (o.gradientNorms() != null) {
-                double[] n = o.gradientNorms();
-                gradients.put(o.model(), Map.of("norm_t1", n[0], "norm_tT", n[n.length - 1],
-                        "ratio_t1_over_tT", n[0] / n[n.length - 1], "norms", n));
+        Map<String, Object> perTask = new LinkedHashMap<>();
+        for (TaskResult r : c.tasks()) {
+            Map<String, Object> t = new LinkedHashMap<>();
+            t.put("train_sequences_read", r.trainSequences());
+            t.put("validation_sequences_read", r.validationSequences());
+            t.put("test_sequences_read", r.testSequences());
+            List<Map<String, Object>> recon = new ArrayList<>();
+            r.reconstruction().points().forEach(p -> recon.add(Map.of("T", p.length(), "p", p.p(), "method", p.method(), "mse", p.mse())));
+            t.put("reconstruction", recon);
+            List<Map<String, Object>> gd = new ArrayList<>();
+            r.reconstruction().gdLosses().forEach(l -> gd.add(Map.of("T", (int) l[0], "initial_loss", l[1], "final_loss", l[2], "best_step", (int) l[3])));
+            t.put("gradient_descent_training", gd);
+            Map<String, Object> gradients = new LinkedHashMap<>();
+            for (InitialisationStudy.Outcome o : r.outcomes()) {
+                if (o.gradientNorms() != null) {
+                    double[] n = o.gradientNorms();
+                    gradients.put(o.model(), Map.of("norm_t1", n[0], "norm_tT", n[n.length - 1],
+                            "ratio_t1_over_tT", n[0] / n[n.length - 1], "norms", n));
+                }
             }
+            t.put("gradient_norms", gradients);
+            Map<String, Object> accuracy = new LinkedHashMap<>();
+            for (FinetuneStudy.Run run : r.runs()) {
+                Map<String, Object> a = new LinkedHashMap<>();
+                a.put("init_accuracy", run.initAccuracy());
+                a.put("finetuned_accuracy", run.finetunedAccuracy());
+                a.put("epochs", run.epochs());
+                a.put("best_epoch", run.bestEpoch());
+                a.put("status", run.status());
+                List<Map<String, Object>> curve = new ArrayList<>();
+                for (ValidatedEpoch.Outcome e : run.curve()) {
+                    Map<String, Object> row = new LinkedHashMap<>();
+                    row.put("epoch", e.epoch());
+                    if (e.epoch() > 0) {
+                        row.put("train_loss", e.trainLoss());
+                        row.put("seconds", e.seconds());
+                        row.put("examples_per_second", e.examplesPerSecond());
+                    }
+                    row.put("val_loss", e.valLoss());
+                    row.put("val_accuracy", e.valAccuracy());
+                    curve.add(row);
+                }
+                a.put("validation_curve", curve);
+                accuracy.put(run.model(), a);
+            }
+            t.put("accuracy", accuracy);
+            perTask.put(r.task(), t);
         }
-        m.put("accuracy_" + STAGE_INIT, accuracy);
-        m.put("gradient_norms", gradients);
-        m.put("fine_tuning", "not run: no fine-tuning trainer (ai.laes.train) on main when this report was built");
+        m.put("results", perTask);
         return m;
     }
 
     static String html(Content c) {
         ReportBudget b = c.budget();
+        List<String> taskNames = c.tasks().stream().map(TaskResult::task).toList();
         StringBuilder h = new StringBuilder();
-        h.append("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>LAES / LMN report (").append(c.task())
+        h.append("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>LAES / LMN report (").append(String.join(", ", taskNames))
                 .append(")</title>\n<style>body{font-family:sans-serif;max-width:60em;margin:2em auto}"
-                        + "table{border-collapse:collapse}td,th{border:1px solid #999;padding:2px 8px;text-align:right}</style>"
+                        + "table{border-collapse:collapse;margin-bottom:1em}td,th{border:1px solid #999;padding:2px 8px;text-align:right}</style>"
                         + "</head><body>\n");
-        h.append("<h1>LAES pretraining of Linear Memory Networks: report (").append(c.task()).append(")</h1>\n");
-        h.append("<p>Task ").append(c.task()).append(", memory size ").append(c.memorySize()).append(", seed ").append(c.seed())
-                .append(", ").append(c.trainSequences()).append(" training and ").append(c.testSequences())
-                .append(" test sequences read. All numbers are also in <a href=\"summary.json\">summary.json</a>.</p>\n");
+        h.append("<h1>LAES pretraining of Linear Memory Networks: report (").append(String.join(", ", taskNames)).append(")</h1>\n");
+        h.append("<p>Tasks ").append(String.join(" and ", taskNames)).append(" (MNIST read pixel by pixel, T = 784, k = 1; pMNIST in the "
+                + "prepared dataset's fixed permutation), memory size p = ").append(c.memorySize()).append(", seed ").append(c.seed())
+                .append(" for every random memory, network and shuffle. Sequences read per task (train / validation / test): ");
+        c.tasks().forEach(r -> h.append(r.task()).append(' ').append(r.trainSequences()).append(" / ").append(r.validationSequences())
+                .append(" / ").append(r.testSequences()).append("; "));
+        h.append("always the first of each split by index. All numbers are also in <a href=\"summary.json\">summary.json</a>.</p>\n");
 
-        h.append("<h2>1. Reconstruction error versus sequence length</h2>\n<img src=\"").append(RECONSTRUCTION_PNG)
-                .append("\" alt=\"reconstruction MSE vs T\">\n<p>For each T, every sequence is cropped to its last T steps (k = 1); "
-                        + "all three memories have size p = min(").append(c.memorySize()).append(", T) and are fitted on ")
+        h.append("<h2>1. Reconstruction error versus sequence length</h2>\n");
+        for (TaskResult r : c.tasks()) {
+            h.append("<img src=\"").append(png(RECONSTRUCTION, r.task())).append("\" alt=\"reconstruction MSE vs T, ").append(r.task()).append("\">\n");
+        }
+        h.append("<p>For each T, every sequence is cropped to its last T steps (k = 1); "
+                        + "all memories have size p = min(").append(c.memorySize()).append(", T) and are fitted on ")
                 .append(count(b.reconstructionTrain())).append(" training sequences and scored on ").append(count(b.reconstructionTest()))
                 .append(" test sequences: MSE of decoding every step from the final state, mean over lags and sequences. "
-                        + "<b>laes</b>: the exact LAES (closed form). <b>random-orthogonal</b>: A Xavier-normal, B random orthogonal (QR), "
+                        + "<b>laes</b>: the exact LAES (closed form) with its own tied decoder. "
+                        + "<b>random-orthogonal</b>: A Xavier-normal, B random orthogonal (QR), "
                         + "with the best affine decoder per lag (least squares of x_{T-d} on [y_T; 1] over the training sequences). "
+                        + "<b>laes-lag-decoder</b>: the same LAES encoder (its A and B) with that same per-lag least-squares decoder. "
                         + "<b>gradient-descent</b>: the LAES form y_t = A x_t + B y_{t-1}, decoder A<sup>T</sup>(B<sup>T</sup>)<sup>d</sup>y_T, "
                         + "from A ~ N(0, 0.01<sup>2</sup>), B random orthogonal, trained through time by full-batch Adam (")
                 .append(b.gdIterations()).append(" steps, learning rate ").append(b.gdLearningRate())
                 .append(") on the exact training loss, computed from the second moment of the centred training sequences; the iterate "
                         + "with the lowest training loss is kept, because once B's spectral radius exceeds 1 the powers B<sup>d</sup> "
                         + "and with them loss and gradient explode (table below). "
+                        + "<b>How to compare them.</b> The tied decoder of <b>laes</b> has no parameters beyond A and B (p(p+1) numbers), "
+                        + "while a per-lag least-squares decoder fits T(p+1) more weights to the training sequences. Random-orthogonal "
+                        + "against laes therefore compares a fitted decoder with a tied one (on pMNIST the fitted one wins by a wide margin). "
+                        + "The like-for-like comparison of the encoders is random-orthogonal against laes-lag-decoder (same decoder "
+                        + "family, same fit, only the memory differs); laes against laes-lag-decoder shows what the per-lag decoders "
+                        + "add to the same LAES state. "
                         + "Values below ").append(Charts.FLOOR).append(" are drawn at that floor (the CSV has the exact values). "
                         + "Data: <a href=\"").append(RECONSTRUCTION_CSV).append("\">").append(RECONSTRUCTION_CSV).append("</a>.</p>\n");
-        h.append("<table><tr><th>T</th><th>p</th><th>method</th><th>test MSE</th></tr>\n");
-        c.reconstruction().points().forEach(p -> h.append("<tr><td>").append(p.length()).append("</td><td>").append(p.p())
-                .append("</td><td>").append(p.method()).append("</td><td>").append(fmt(p.mse())).append("</td></tr>\n"));
+        h.append("<table><tr><th>task</th><th>T</th><th>p</th>");
+        ReconstructionStudy.METHODS.forEach(m -> h.append("<th>").append(m).append(" test MSE</th>"));
+        h.append("</tr>\n");
+        for (TaskResult r : c.tasks()) {
+            for (int t : ReconstructionStudy.LENGTHS) {
+                List<ReconstructionStudy.Point> row = r.reconstruction().points().stream().filter(p -> p.length() == t).toList();
+                if (row.isEmpty()) {
+                    continue;
+                }
+                h.append("<tr><td>").append(r.task()).append("</td><td>").append(t).append("</td><td>").append(row.get(0).p()).append("</td>");
+                for (String m : ReconstructionStudy.METHODS) {
+                    h.append("<td>").append(row.stream().filter(p -> p.method().equals(m)).map(p -> fmt(p.mse())).findFirst().orElse("")).append("</td>");
+                }
+                h.append("</tr>\n");
+            }
+        }
         h.append("</table>\n<p>Gradient-descent training (mean squared error per element on the training sequences):</p>\n"
-                + "<table><tr><th>T</th><th>initial loss</th><th>best loss</th><th>best step</th></tr>\n");
-        c.reconstruction().gdLosses().forEach(l -> h.append("<tr><td>").append((int) l[0]).append("</td><td>").append(fmt(l[1]))
-                .append("</td><td>").append(fmt(l[2])).append("</td><td>").append((int) l[3]).append("</td></tr>\n"));
+                + "<table><tr><th>task</th><th>T</th><th>initial loss</th><th>best loss</th><th>best step</th></tr>\n");
+        for (TaskResult r : c.tasks()) {
+            r.reconstruction().gdLosses().forEach(l -> h.append("<tr><td>").append(r.task()).append("</td><td>").append((int) l[0])
+                    .append("</td><td>").append(fmt(l[1])).append("</td><td>").append(fmt(l[2])).append("</td><td>").append((int) l[3])
+                    .append("</td></tr>\n"));
+        }
         h.append("</table>\n");
 
-        h.append("<h2>2. Gradient propagation at the start of fine-tuning</h2>\n<img src=\"").append(GRADIENT_PNG)
-                .append("\" alt=\"gradient norms vs t\">\n<p>The LMN classifier (hidden = memory = ").append(c.memorySize())
-                .append(", T = 784) initialised by the LAES (fitted at T = 784 above), by random orthogonal W_mm (other weights Xavier) "
-                        + "and by Xavier-normal weights, each with the least-squares readout of section 3 as output layer. "
+        h.append("<h2>2. Gradient propagation at the start of fine-tuning</h2>\n");
+        for (TaskResult r : c.tasks()) {
+            h.append("<img src=\"").append(png(GRADIENT, r.task())).append("\" alt=\"gradient norms vs t, ").append(r.task()).append("\">\n");
+        }
+        h.append("<p>The LMN classifier (hidden = memory = ").append(c.memorySize())
+                .append(", T = 784) initialised by the LAES (fitted at T = 784 above, per task), by random orthogonal W_mm (other weights "
+                        + "Xavier) and by Xavier-normal weights, each with the least-squares readout of section 3 as output layer. "
                         + "Plotted: the mean over ").append(b.probeBatch())
                 .append(" training sequences (the first of the training split) of ||dL/dm_t||, L the cross-entropy of that sequence, "
                         + "computed in float64 by backpropagation through the memory equations (checked against finite differences "
-                        + "in the tests). The plot draws values below ").append(Charts.FLOOR).append(" at that floor. Data: <a href=\"").append(GRADIENT_CSV).append("\">").append(GRADIENT_CSV).append("</a>.</p>\n");
-        h.append("<table><tr><th>scheme</th><th>||dL/dm_1||</th><th>||dL/dm_T||</th><th>ratio</th></tr>\n");
-        c.outcomes().stream().filter(o -> o.gradientNorms() != null).forEach(o -> {
-            double[] n = o.gradientNorms();
-            h.append("<tr><td>").append(o.model()).append("</td><td>").append(fmt(n[0])).append("</td><td>")
-                    .append(fmt(n[n.length - 1])).append("</td><td>").append(fmt(n[0] / n[n.length - 1])).append("</td></tr>\n");
-        });
+                        + "in the tests). The plot draws values below ").append(Charts.FLOOR).append(" at that floor. Data: <a href=\"")
+                .append(GRADIENT_CSV).append("\">").append(GRADIENT_CSV).append("</a>.</p>\n");
+        h.append("<table><tr><th>task</th><th>scheme</th><th>||dL/dm_1||</th><th>||dL/dm_T||</th><th>ratio</th></tr>\n");
+        for (TaskResult r : c.tasks()) {
+            r.outcomes().stream().filter(o -> o.gradientNorms() != null).forEach(o -> {
+                double[] n = o.gradientNorms();
+                h.append("<tr><td>").append(r.task()).append("</td><td>").append(o.model()).append("</td><td>").append(fmt(n[0]))
+                        .append("</td><td>").append(fmt(n[n.length - 1])).append("</td><td>").append(fmt(n[0] / n[n.length - 1]))
+                        .append("</td></tr>\n");
+            });
+        }
         h.append("</table>\n");
 
-        h.append("<h2>3. Accuracy after initialisation</h2>\n<p>Test accuracy of each classifier with the least-squares readout "
-                + "(ridge 1e-6, with bias) of its final recurrent state fitted on ").append(count(b.readoutTrain()))
-                .append(" training sequences, scored on ").append(count(b.readoutTest()))
-                .append(" test sequences; LMN and LSTM of hidden size ").append(c.memorySize())
-                .append(", float32, seed ").append(c.seed()).append(". <b>Only after-initialisation accuracy is reported</b>: no "
-                        + "fine-tuning trainer was available on main when this report was built. Data: <a href=\"")
-                .append(ACCURACY_CSV).append("\">").append(ACCURACY_CSV).append("</a>.</p>\n");
-        h.append("<table><tr><th>model</th><th>stage</th><th>test accuracy</th></tr>\n");
-        c.outcomes().forEach(o -> h.append("<tr><td>").append(o.model()).append("</td><td>").append(STAGE_INIT)
-                .append("</td><td>").append(fmt(o.accuracy())).append("</td></tr>\n"));
+        h.append("<h2>3. Accuracy after initialisation and after fine-tuning</h2>\n");
+        for (TaskResult r : c.tasks()) {
+            h.append("<img src=\"").append(png(CURVES, r.task())).append("\" alt=\"validation accuracy per epoch, ").append(r.task()).append("\">\n");
+        }
+        h.append("<p>Four classifiers per task, float32: the LMN (hidden = memory = ").append(c.memorySize())
+                .append(") initialised by the LAES, orthogonally or randomly as in section 2, and an LSTM of hidden size ")
+                .append(c.memorySize()).append(", seed ").append(c.seed()).append(". <b>After initialisation</b>: test accuracy with the "
+                        + "least-squares readout (ridge 1e-6, with bias) of the final recurrent state fitted on ")
+                .append(count(b.readoutTrain())).append(" training sequences. <b>After fine-tuning</b>: from that network, ")
+                .append(b.epochs()).append(" epochs over ").append(count(b.finetuneTrain()))
+                .append(" training sequences by synchronous parameter averaging on Spark (Adam, learning rate ").append(b.learningRate())
+                .append(", weight decay 1e-5, gradient clipping 10 per layer, minibatch ").append(b.batchSize()).append(" per worker, averaging every ")
+                .append(b.averagingFrequency()).append(" minibatches, a fresh shuffle per epoch), validated after every epoch on ")
+                .append(count(b.finetuneValidation())).append(" sequences of the validation split (the last 10,000 official training "
+                        + "images; plotted, epoch 0 = the initialised network). The fine-tuned test accuracy is that of the network of "
+                        + "the epoch with the lowest validation loss among the completed epochs (column best epoch; 0 = no epoch "
+                        + "completed, the initialised network). A run whose training loss or parameters stop being finite is stopped "
+                        + "and shown as diverged at that epoch, keeping the epochs before. Both accuracies are on the same ")
+                .append(count(b.readoutTest())).append(" test sequences. Data: <a href=\"").append(ACCURACY_CSV).append("\">")
+                .append(ACCURACY_CSV).append("</a>, <a href=\"").append(CURVES_CSV).append("\">").append(CURVES_CSV).append("</a>.</p>\n");
+        h.append("<table><tr><th>task</th><th>model</th><th>after initialisation</th><th>after fine-tuning</th><th>epochs</th>"
+                + "<th>best epoch</th><th>status</th></tr>\n");
+        for (TaskResult r : c.tasks()) {
+            r.runs().forEach(run -> h.append("<tr><td>").append(r.task()).append("</td><td>").append(run.model()).append("</td><td>")
+                    .append(fmt(run.initAccuracy())).append("</td><td>").append(fmt(run.finetunedAccuracy())).append("</td><td>")
+                    .append(run.epochs()).append("</td><td>").append(run.bestEpoch()).append("</td><td>").append(run.status())
+                    .append("</td></tr>\n"));
+        }
         h.append("</table>\n</body></html>\n");
         return h.toString();
     }

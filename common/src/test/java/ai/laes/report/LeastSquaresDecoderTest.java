@@ -33,10 +33,18 @@ class LeastSquaresDecoderTest extends SparkTestBase {
         JavaRDD<double[]> rdd = jsc.parallelize(seqs, 3);
         LagDecoder decoder = LeastSquaresDecoder.fit(memory, rdd, jsc);
 
+        // the ridge of the solve: RIDGE times the mean of diag(sum y y^T), on the weights (not the bias)
+        double meanDiagonal = 0;
+        for (double[] x : seqs) {
+            for (double v : memory.finalState(x)) {
+                meanDiagonal += v * v / P;
+            }
+        }
+        double lambda = LeastSquaresDecoder.RIDGE * meanDiagonal;
         double[] localMse = new double[T];
         for (int d = 0; d < T; d++) {
             double[] w = decoder.weights(d);
-            // normal equations Z^T (Z w - x_d) = 0, computed locally, relative to the size of Z^T x_d
+            // ridge normal equations Z^T (Z w - x_d) + lambda D w = 0, computed locally, relative to the size of Z^T x_d
             double[] residualGrad = new double[P + 1];
             double[] scale = new double[P + 1];
             for (double[] x : seqs) {
@@ -50,7 +58,8 @@ class LeastSquaresDecoderTest extends SparkTestBase {
                 }
             }
             for (int i = 0; i <= P; i++) {
-                assertEquals(0, residualGrad[i] / scale[i], 1e-8, "normal equation " + i + " at lag " + d);
+                double ridgeTerm = i < P ? lambda * w[i] : 0;
+                assertEquals(0, (residualGrad[i] + ridgeTerm) / scale[i], 1e-8, "normal equation " + i + " at lag " + d);
             }
             // any perturbation of the optimum is worse
             for (int i = 0; i <= P; i++) {

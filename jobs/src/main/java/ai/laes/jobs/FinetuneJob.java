@@ -38,6 +38,7 @@ import ai.laes.train.ModelFiles;
 import ai.laes.train.ParameterAveragingTrainer;
 import ai.laes.train.StateGradientProbe;
 import ai.laes.train.TrainingDiverged;
+import ai.laes.train.ValidatedEpoch;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
@@ -169,45 +170,32 @@ public final class FinetuneJob {
             StateGradientProbe probe = factory.probe();
             Set<Integer> probeEpochs = o.probeEpochSet();
             for (int epoch = state.epoch() + 1; epoch <= o.epochs; epoch++) {
-                String label = String.format(Locale.ROOT, "fine-tune epoch %d/%d", epoch, o.epochs);
-                EpochPlan plan = EpochPlan.of(train, trainCount, o.seed, epoch, o.batchSize, workers, o.averagingFrequency);
+                int e = epoch;
+                int lastGood = state.epoch();
+                ValidatedEpoch.Outcome val;
                 try {
-                    if (probeEpochs.contains(epoch)) {
-                        int e = epoch;
-                        stages.run(label + ": gradient probe", () -> gradients.append(probeLines(probe, trainer.network(), plan, batches, e)));
-                    }
-                    int lastGood = state.epoch();
-                    ParameterAveragingTrainer.EpochResult result = stages.run(label + ": train", () -> {
-                        try {
-                            return trainer.fitEpoch(plan, batches, label);
-                        } catch (TrainingDiverged e) {
-                            throw new TrainingDiverged(e.getMessage() + "; stopped, the last good checkpoint is "
-                                    + checkpoints.zip(lastGood) + " (a smaller --learning-rate may help)");
-                        }
-                    });
-                    Evaluator.Result val = stages.run(label + ": validate",
-                            () -> Evaluator.evaluate(sc, trainer.network(), validation, batches, o.evalBatchSize));
-                    Map<String, Object> record = new LinkedHashMap<>();
-                    record.put("epoch", epoch);
-                    record.put("train_loss", result.trainLoss());
-                    record.put("val_loss", val.loss());
-                    record.put("val_accuracy", val.accuracy());
-                    record.put("seconds", result.seconds());
-                    record.put("examples_per_second", result.examplesPerSecond());
-                    record.put("learning_rate", o.learningRate);
-                    boolean best = val.loss() < state.bestValLoss();
-                    state = new Checkpoints.State(epoch, o.seed, best ? epoch : state.bestEpoch(),
-                            best ? val.loss() : state.bestValLoss(), record);
-                    checkpoints.save(trainer.network(), state);
-                    if (best) {
-                        ModelFiles.copy(checkpoints.zip(epoch), out.file("model/best.zip"), conf);
-                    }
-                    metrics.append(List.of(JSON.writeValueAsString(record)));
-                    LOG.info(String.format(Locale.ROOT, "%s: train loss %.4f, validation loss %.4f, accuracy %.4f, %.0f examples/s%s",
-                            label, result.trainLoss(), val.loss(), val.accuracy(), result.examplesPerSecond(), best ? " (best)" : ""));
-                } finally {
-                    plan.release();
+                    val = ValidatedEpoch.run(sc, trainer, train, trainCount, validation, batches, o.seed, epoch, o.epochs,
+                            o.evalBatchSize, stages, "fine-tune", plan -> {
+                                if (probeEpochs.contains(e)) {
+                                    stages.run(String.format(Locale.ROOT, "fine-tune epoch %d/%d: gradient probe", e, o.epochs),
+                                            () -> gradients.append(probeLines(probe, trainer.network(), plan, batches, e)));
+                                }
+                            });
+                } catch (TrainingDiverged d) {
+                    throw new TrainingDiverged(d.getMessage() + "; stopped, the last good checkpoint is "
+                            + checkpoints.zip(lastGood) + " (a smaller --learning-rate may help)");
                 }
+                Map<String, Object> record = val.record(o.learningRate);
+                boolean best = val.valLoss() < state.bestValLoss();
+                state = new Checkpoints.State(epoch, o.seed, best ? epoch : state.bestEpoch(),
+                        best ? val.valLoss() : state.bestValLoss(), record);
+                checkpoints.save(trainer.network(), state);
+                if (best) {
+                    ModelFiles.copy(checkpoints.zip(epoch), out.file("model/best.zip"), conf);
+                }
+                metrics.append(List.of(JSON.writeValueAsString(record)));
+                LOG.info(String.format(Locale.ROOT, "fine-tune epoch %d/%d: train loss %.4f, validation loss %.4f, accuracy %.4f, %.0f examples/s%s",
+                        epoch, o.epochs, val.trainLoss(), val.valLoss(), val.valAccuracy(), val.examplesPerSecond(), best ? " (best)" : ""));
             }
             // Also after a resume that stopped between a checkpoint and its copy; epoch 0 only if no epoch ran.
             ModelFiles.copy(checkpoints.zip(state.bestEpoch() > 0 ? state.bestEpoch() : state.epoch()), out.file("model/best.zip"), conf);

@@ -1,20 +1,24 @@
 package ai.laes.jobs;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 import ai.laes.data.LabeledImage;
 import ai.laes.data.MnistShards;
+import ai.laes.data.SequenceTask;
 import ai.laes.data.SequenceView;
 import ai.laes.data.Split;
 import ai.laes.io.AtomicOutput;
 import ai.laes.io.InputException;
 import ai.laes.io.RunInfo;
+import ai.laes.report.FinetuneStudy;
 import ai.laes.report.InitialisationStudy;
 import ai.laes.report.ReconstructionStudy;
 import ai.laes.report.ReportBudget;
 import ai.laes.report.ReportPage;
 import ai.laes.spark.Stages;
+import ai.laes.train.Batches;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
@@ -23,9 +27,10 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 
 /**
- * The evaluation report (laes-math.md section 4): reconstruction error versus sequence length for three
- * linear memories, gradient norms through time for three LMN initialisations, and accuracy after
- * initialisation; written atomically as CSVs, PNGs, summary.json and index.html.
+ * The evaluation report (laes-math.md section 4), for sMNIST and pMNIST in one run: reconstruction error versus
+ * sequence length for four linear memories, gradient norms through time for three LMN initialisations, and the
+ * accuracy of the three LMNs and the LSTM after initialisation and after fine-tuning (validation curves per epoch);
+ * written atomically as CSVs, PNGs, summary.json and index.html.
  */
 public final class ReportJob {
     private ReportJob() {
@@ -45,37 +50,49 @@ public final class ReportJob {
             Stages stages = new Stages(sc);
             RunInfo info = new RunInfo("report", JobLauncher.resolved(options));
             PretrainJob.recordPrepared(info, options.data, prepared, conf);
-            SequenceView view = SequenceView.of(options.task, prepared, conf);
-
-            int trainNeeded = budget.reconstructionTrain() == 0 || budget.readoutTrain() == 0 ? 0
-                    : Math.max(budget.reconstructionTrain(), budget.readoutTrain());
-            int testNeeded = budget.reconstructionTest() == 0 || budget.readoutTest() == 0 ? 0
-                    : Math.max(budget.reconstructionTest(), budget.readoutTest());
-            JavaRDD<LabeledImage> train = PretrainJob.limit(MnistShards.read(spark, prepared, Split.TRAIN), trainNeeded)
+            JavaRDD<LabeledImage> train = PretrainJob.limit(MnistShards.read(spark, prepared, Split.TRAIN), budget.trainNeeded())
                     .persist(StorageLevel.MEMORY_AND_DISK());
-            JavaRDD<LabeledImage> test = PretrainJob.limit(MnistShards.read(spark, prepared, Split.TEST), testNeeded)
+            JavaRDD<LabeledImage> validation = PretrainJob.limit(MnistShards.read(spark, prepared, Split.VALIDATION),
+                    budget.finetuneValidation()).persist(StorageLevel.MEMORY_AND_DISK());
+            JavaRDD<LabeledImage> test = PretrainJob.limit(MnistShards.read(spark, prepared, Split.TEST), budget.testNeeded())
                     .persist(StorageLevel.MEMORY_AND_DISK());
+            JavaRDD<LabeledImage> finetuneTrain = PretrainJob.limit(train, budget.finetuneTrain()).persist(StorageLevel.MEMORY_AND_DISK());
             try {
                 long trainCount = stages.run("report: read training shards", train::count);
+                long validationCount = stages.run("report: read validation shards", validation::count);
                 long testCount = stages.run("report: read test shards", test::count);
-                if (trainCount == 0 || testCount == 0) {
-                    throw new InputException("--data " + options.data + ": the " + (trainCount == 0 ? "training" : "test")
-                            + " split is empty");
+                if (trainCount == 0 || validationCount == 0 || testCount == 0) {
+                    throw new InputException("--data " + options.data + ": the " + (trainCount == 0 ? "training"
+                            : validationCount == 0 ? "validation" : "test") + " split is empty");
                 }
-                ReconstructionStudy.Result reconstruction = ReconstructionStudy.run(
-                        sequences(PretrainJob.limit(train, budget.reconstructionTrain()), view),
-                        sequences(PretrainJob.limit(test, budget.reconstructionTest()), view),
-                        ReconstructionStudy.LENGTHS, options.memorySize, budget, options.seed, stages, sc);
+                long finetuneCount = stages.run("report: fine-tuning sequences", finetuneTrain::count);
                 List<LabeledImage> probe = train.take(budget.probeBatch());
-                List<InitialisationStudy.Outcome> outcomes = InitialisationStudy.run(reconstruction.longestLaes(),
-                        PretrainJob.limit(train, budget.readoutTrain()), PretrainJob.limit(test, budget.readoutTest()),
-                        probe, view, options.seed, stages, sc);
-                ReportPage.Content content = new ReportPage.Content(options.task.id(), options.memorySize, options.seed,
-                        budget, trainCount, testCount, reconstruction, outcomes);
+                List<ReportPage.TaskResult> results = new ArrayList<>();
+                for (SequenceTask task : options.tasks()) {
+                    SequenceView view = SequenceView.of(task, prepared, conf);
+                    ReconstructionStudy.Result reconstruction = ReconstructionStudy.run(
+                            sequences(PretrainJob.limit(train, budget.reconstructionTrain()), view),
+                            sequences(PretrainJob.limit(test, budget.reconstructionTest()), view),
+                            ReconstructionStudy.LENGTHS, options.memorySize, budget, options.seed, stages, sc);
+                    JavaRDD<LabeledImage> readoutTest = PretrainJob.limit(test, budget.readoutTest()).persist(StorageLevel.MEMORY_AND_DISK());
+                    try {
+                        List<InitialisationStudy.Outcome> outcomes = InitialisationStudy.run(reconstruction.longestLaes(),
+                                PretrainJob.limit(train, budget.readoutTrain()), readoutTest, probe, view, options.seed, stages, sc);
+                        List<FinetuneStudy.Run> runs = FinetuneStudy.run(task.id(), outcomes, finetuneTrain, finetuneCount,
+                                validation, readoutTest, new Batches(view, 0), budget, options.seed, stages, sc);
+                        results.add(new ReportPage.TaskResult(task.id(), trainCount, validationCount, testCount, reconstruction,
+                                outcomes, runs));
+                    } finally {
+                        readoutTest.unpersist(false);
+                    }
+                }
+                ReportPage.Content content = new ReportPage.Content(options.memorySize, options.seed, budget, results);
                 Map<String, Object> summary = ReportPage.write(content, out::file, conf);
                 info.put("summary", summary);
             } finally {
+                finetuneTrain.unpersist(false);
                 train.unpersist(false);
+                validation.unpersist(false);
                 test.unpersist(false);
             }
             info.put("spark", Map.of("master", sc.master(), "application", sc.sc().applicationId()));

@@ -1,5 +1,7 @@
 package ai.laes.jobs;
 
+import java.util.List;
+
 import ai.laes.data.SequenceTask;
 import ai.laes.io.InputException;
 import ai.laes.report.ReportBudget;
@@ -10,7 +12,8 @@ import picocli.CommandLine.Option;
 /** Options of the report job; defaults in {@code reference.conf} under {@code laes.report}. */
 @Command(name = "report", sortOptions = false,
         description = "Writes the evaluation report: reconstruction error vs sequence length (LAES, random orthogonal, "
-                + "gradient descent), gradient norms through time at initialisation, accuracy after initialisation; "
+                + "gradient descent, LAES with per-lag decoders), gradient norms through time at initialisation, accuracy after "
+                + "initialisation and after fine-tuning with validation curves, for sMNIST and pMNIST; "
                 + "CSVs, PNG plots, summary.json and index.html.")
 public final class ReportOptions implements JobLauncher.Validated {
     @Option(names = "--data", required = true, paramLabel = "PREPARED", description = "Output of the prepare job.")
@@ -19,11 +22,17 @@ public final class ReportOptions implements JobLauncher.Validated {
     @Mixin
     OutputOptions output = new OutputOptions();
 
-    @Option(names = "--task", paramLabel = "TASK", description = "smnist or pmnist (default: ${DEFAULT-VALUE}).")
-    SequenceTask task;
+    @Option(names = "--task", paramLabel = "TASK", description = "smnist, pmnist or both (default: ${DEFAULT-VALUE}).")
+    String task;
 
     @Option(names = "--budget", paramLabel = "BUDGET", description = "quick (thousands of sequences, minutes) or full (all splits) (default: ${DEFAULT-VALUE}).")
     String budget;
+
+    @Option(names = "--epochs", paramLabel = "N", description = "Fine-tuning epochs; 0 = the budget's (default: ${DEFAULT-VALUE}).")
+    int epochs;
+
+    @Option(names = "--learning-rate", paramLabel = "LR", description = "Adam learning rate of the fine-tuning; 0 = the budget's (default: ${DEFAULT-VALUE}).")
+    double learningRate;
 
     @Option(names = "--memory-size", paramLabel = "P", description = "Memory size of every memory and network (default: ${DEFAULT-VALUE}).")
     int memorySize;
@@ -35,7 +44,19 @@ public final class ReportOptions implements JobLauncher.Validated {
     long seed;
 
     ReportBudget resolvedBudget() {
-        return ReportBudget.named(budget).limitedTo(limit);
+        return ReportBudget.named(budget).limitedTo(limit).withFinetuning(epochs, learningRate);
+    }
+
+    /** The tasks of {@code --task}, sMNIST first. */
+    List<SequenceTask> tasks() {
+        if (task.trim().equalsIgnoreCase("both")) {
+            return List.of(SequenceTask.SMNIST, SequenceTask.PMNIST);
+        }
+        try {
+            return List.of(SequenceTask.parse(task));
+        } catch (InputException e) {
+            throw new InputException("--task " + task + ": unknown task (expected smnist, pmnist or both)");
+        }
     }
 
     @Override
@@ -46,6 +67,13 @@ public final class ReportOptions implements JobLauncher.Validated {
         if (limit < 0) {
             throw new InputException("--limit " + limit + ": must be 0 (all) or positive");
         }
+        if (epochs < 0) {
+            throw new InputException("--epochs " + epochs + ": must be 0 (the budget's) or positive");
+        }
+        if (learningRate < 0) {
+            throw new InputException("--learning-rate " + learningRate + ": must be 0 (the budget's) or positive");
+        }
         ReportBudget.named(budget);
+        tasks();
     }
 }

@@ -32,7 +32,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A small report on real MNIST images (200 training sequences, memory size 6): every file and its consistency. */
+/**
+ * A small report on real MNIST images for both tasks (200 training and validation sequences, memory size 6, 2
+ * fine-tuning epochs at Adam 5e-4): every file and its consistency.
+ */
 class ReportJobTest extends SparkTestBase {
     @TempDir
     static Path tmp;
@@ -45,14 +48,15 @@ class ReportJobTest extends SparkTestBase {
 
     /**
      * A tiny prepared dataset in the prepare job's layout, from real MNIST: the first 300 official test images
-     * as the training split and the next 300 as the test split (reading the 10,000-image file is quick).
+     * as the training split, the next 300 as the test split and the next 300 as the validation split (reading
+     * the 10,000-image file is quick).
      */
     static Path tinyPrepared(Path dir) throws IOException {
         Configuration conf = spark.sparkContext().hadoopConfiguration();
         MnistImages images = MnistImages.read(new org.apache.hadoop.fs.Path(TestData.mnistDir().toUri()), "t10k", conf);
         org.apache.hadoop.fs.Path root = new org.apache.hadoop.fs.Path(dir.toUri());
-        for (Split split : new Split[] {Split.TRAIN, Split.TEST}) {
-            int from = split == Split.TRAIN ? 0 : 300;
+        for (Split split : Split.values()) {
+            int from = 300 * List.of(Split.TRAIN, Split.TEST, Split.VALIDATION).indexOf(split);
             List<LabeledImage> rows = new ArrayList<>();
             for (int i = from; i < from + 300; i++) {
                 rows.add(new LabeledImage(i, images.label(i), images.pixels(i)));
@@ -70,8 +74,8 @@ class ReportJobTest extends SparkTestBase {
         System.setProperty("java.awt.headless", "true");
         prepared = tinyPrepared(tmp.resolve("prepared"));
         report = tmp.resolve("report");
-        assertEquals(0, report("--data", prepared.toString(), "--out", report.toString(), "--task", "smnist",
-                "--memory-size", "6", "--limit", "200", "--seed", "3"));
+        assertEquals(0, report("--data", prepared.toString(), "--out", report.toString(), "--task", "both",
+                "--memory-size", "6", "--limit", "200", "--epochs", "2", "--learning-rate", "5e-4", "--seed", "3"));
     }
 
     static List<String[]> csv(String name, String header) throws IOException {
@@ -80,71 +84,134 @@ class ReportJobTest extends SparkTestBase {
         return lines.subList(1, lines.size()).stream().map(l -> l.split(",")).toList();
     }
 
+    static final List<String> TASKS = List.of("smnist", "pmnist");
+    static final Set<String> MODELS = Set.of("lmn-laes", "lmn-orthogonal", "lmn-random", "lstm");
+    static final Set<String> METHODS = Set.of("laes", "random-orthogonal", "gradient-descent", "laes-lag-decoder");
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> taskSummary(String task) {
+        Map<String, Object> s = RunInfo.readJson(new org.apache.hadoop.fs.Path(report.resolve("summary.json").toUri()), new Configuration());
+        return (Map<String, Object>) ((Map<String, Object>) s.get("results")).get(task);
+    }
+
     @Test
     @SuppressWarnings("unchecked")
-    void reconstructionCsvHasEveryLengthAndMethod() throws IOException {
-        List<String[]> rows = csv("reconstruction_vs_length.csv", "T,p,method,mse");
-        assertEquals(15, rows.size());
-        Map<String, Map<Integer, Double>> byMethod = new java.util.HashMap<>();
+    void reconstructionCsvHasEveryTaskLengthAndMethod() throws IOException {
+        List<String[]> rows = csv("reconstruction_vs_length.csv", "task,T,p,method,mse");
+        assertEquals(2 * 5 * 4, rows.size());
+        Map<String, Map<String, Map<Integer, Double>>> byTask = new java.util.HashMap<>();
         for (String[] r : rows) {
-            assertEquals(6, Integer.parseInt(r[1]), "p = min(6, T)");
-            double v = Double.parseDouble(r[3]);
+            assertEquals(6, Integer.parseInt(r[2]), "p = min(6, T)");
+            double v = Double.parseDouble(r[4]);
             assertTrue(v > 0 && v < 1, "MSE of pixels in [0,1]: " + v);
-            byMethod.computeIfAbsent(r[2], m -> new java.util.HashMap<>()).put(Integer.parseInt(r[0]), v);
+            byTask.computeIfAbsent(r[0], t -> new java.util.HashMap<>())
+                    .computeIfAbsent(r[3], m -> new java.util.HashMap<>()).put(Integer.parseInt(r[1]), v);
         }
-        assertEquals(Set.of("laes", "random-orthogonal", "gradient-descent"), byMethod.keySet());
-        // at a fixed memory size, the whole 784-step image is harder to hold than its last 49 (mostly blank) pixels
-        byMethod.forEach((m, mse) -> assertEquals(Set.of(49, 98, 196, 392, 784), mse.keySet(), m));
-        byMethod.forEach((m, mse) -> assertTrue(mse.get(784) > 5 * mse.get(49), m + " " + mse));
+        assertEquals(Set.copyOf(TASKS), byTask.keySet());
+        byTask.forEach((task, byMethod) -> {
+            assertEquals(METHODS, byMethod.keySet(), task);
+            byMethod.forEach((m, mse) -> assertEquals(Set.of(49, 98, 196, 392, 784), mse.keySet(), m));
+            // per-lag least-squares decoders are fitted on the training sequences, the tied decoder is not: on the
+            // same LAES state, the fitted decoders reconstruct the test sequences at least as well except by noise
+            for (int t : new int[] {49, 98, 196, 392, 784}) {
+                assertTrue(byMethod.get("laes-lag-decoder").get(t) < 1.1 * byMethod.get("laes").get(t),
+                        task + " T=" + t + ": " + byMethod.get("laes-lag-decoder").get(t) + " vs " + byMethod.get("laes").get(t));
+            }
+        });
+        // at a fixed memory size, the whole 784-step sMNIST image is harder to hold than its last 49 (mostly blank) pixels
+        byTask.get("smnist").forEach((m, mse) -> assertTrue(mse.get(784) > 5 * mse.get(49), m + " " + mse));
+        // the two tasks see different sequences: their LAES errors differ at T = 784
+        assertTrue(byTask.get("smnist").get("laes").get(784) != byTask.get("pmnist").get("laes").get(784));
         // Adam lowered the training loss of the memory trained through time (by little, at this budget)
-        Map<String, Object> s = RunInfo.readJson(new org.apache.hadoop.fs.Path(report.resolve("summary.json").toUri()), new Configuration());
-        for (Map<String, Object> gd : (List<Map<String, Object>>) s.get("gradient_descent_training")) {
-            double before = ((Number) gd.get("initial_loss")).doubleValue();
-            double after = ((Number) gd.get("final_loss")).doubleValue();
-            assertTrue(after < before, "gradient descent at T=" + gd.get("T") + ": " + before + " -> " + after);
+        for (String task : TASKS) {
+            for (Map<String, Object> gd : (List<Map<String, Object>>) taskSummary(task).get("gradient_descent_training")) {
+                double before = ((Number) gd.get("initial_loss")).doubleValue();
+                double after = ((Number) gd.get("final_loss")).doubleValue();
+                assertTrue(after < before, task + " gradient descent at T=" + gd.get("T") + ": " + before + " -> " + after);
+            }
         }
     }
 
     @Test
-    void gradientAndAccuracyCsvs() throws IOException {
-        List<String[]> grads = csv("gradient_norms.csv", "scheme,t,norm");
-        assertEquals(3 * 784, grads.size());
+    void gradientNormCsvHasEverySchemeAndStep() throws IOException {
+        List<String[]> grads = csv("gradient_norms.csv", "task,scheme,t,norm");
+        assertEquals(2 * 3 * 784, grads.size());
         Set<String> schemes = new HashSet<>();
         for (String[] r : grads) {
-            schemes.add(r[0]);
-            int t = Integer.parseInt(r[1]);
+            assertTrue(TASKS.contains(r[0]), r[0]);
+            schemes.add(r[1]);
+            int t = Integer.parseInt(r[2]);
             assertTrue(t >= 1 && t <= 784);
-            double n = Double.parseDouble(r[2]);
+            double n = Double.parseDouble(r[3]);
             assertTrue(n >= 0 && Double.isFinite(n), "norm " + n);
         }
         assertEquals(Set.of("lmn-laes", "lmn-orthogonal", "lmn-random"), schemes);
-        List<String[]> acc = csv("accuracy.csv", "task,model,stage,accuracy");
-        assertEquals(4, acc.size());
-        for (String[] r : acc) {
-            assertEquals("smnist", r[0]);
-            assertEquals("init-lsq-readout", r[2]);
-            double a = Double.parseDouble(r[3]);
-            assertTrue(a >= 0 && a <= 1, "accuracy " + a);
-        }
-        double laes = acc.stream().filter(r -> r[1].equals("lmn-laes")).mapToDouble(r -> Double.parseDouble(r[3])).sum();
-        assertTrue(laes > 0.2, "a 6-dimensional LAES state classifies well above chance (0.1): " + laes);
     }
 
     @Test
-    void plotsDecodeAndThePageReferencesEveryFile() throws IOException {
-        for (String png : new String[] {"reconstruction_vs_length.png", "gradient_norms.png"}) {
-            BufferedImage image = ImageIO.read(report.resolve(png).toFile());
-            assertNotNull(image, png + " decodes");
-            assertEquals(Charts.WIDTH, image.getWidth());
-            assertEquals(Charts.HEIGHT, image.getHeight());
+    void accuracyTableHasBothTasksAndFourModelsBeforeAndAfterFineTuning() throws IOException {
+        List<String[]> acc = csv("accuracy.csv", "task,model,init_accuracy,finetuned_accuracy,epochs,best_epoch,status");
+        assertEquals(2 * 4, acc.size());
+        List<String[]> curves = csv("validation_curves.csv", "task,model,epoch,val_loss,val_accuracy");
+        for (String task : TASKS) {
+            Set<String> models = new HashSet<>();
+            for (String[] r : acc.stream().filter(r -> r[0].equals(task)).toList()) {
+                models.add(r[1]);
+                for (int i : new int[] {2, 3}) {
+                    double a = Double.parseDouble(r[i]);
+                    assertTrue(Double.isFinite(a) && a >= 0 && a <= 1, task + " " + r[1] + " accuracy " + a);
+                }
+                int epochs = Integer.parseInt(r[4]);
+                int best = Integer.parseInt(r[5]);
+                if (r[6].equals("completed")) {
+                    assertEquals(2, epochs, "--epochs 2");
+                    assertTrue(best >= 1 && best <= 2, "best epoch " + best);
+                } else {
+                    assertTrue(r[6].equals("diverged at epoch " + (epochs + 1)), r[6]);
+                    assertTrue(best >= 0 && best <= epochs);
+                }
+                // one curve row per epoch, 0 (the initialised network) .. the last completed one
+                List<String[]> curve = curves.stream().filter(c -> c[0].equals(task) && c[1].equals(r[1])).toList();
+                assertEquals(epochs + 1, curve.size(), task + " " + r[1]);
+                for (int e = 0; e <= epochs; e++) {
+                    assertEquals(e, Integer.parseInt(curve.get(e)[2]));
+                    double loss = Double.parseDouble(curve.get(e)[3]);
+                    double a = Double.parseDouble(curve.get(e)[4]);
+                    assertTrue(loss > 0 && Double.isFinite(loss) && a >= 0 && a <= 1, task + " " + r[1] + " epoch " + e);
+                }
+                if (best > 0) {
+                    // the chosen epoch has the lowest validation loss of the fine-tuned epochs
+                    double chosen = Double.parseDouble(curve.get(best)[3]);
+                    curve.subList(1, curve.size()).forEach(c -> assertTrue(chosen <= Double.parseDouble(c[3])));
+                }
+            }
+            assertEquals(MODELS, models, task);
+            double laes = acc.stream().filter(r -> r[0].equals(task) && r[1].equals("lmn-laes"))
+                    .mapToDouble(r -> Double.parseDouble(r[2])).sum();
+            assertTrue(laes > 0.2, task + ": a 6-dimensional LAES state classifies well above chance (0.1): " + laes);
         }
+    }
+
+    @Test
+    void plotsArePngsAndThePageReferencesEveryFile() throws IOException {
         String html = Files.readString(report.resolve("index.html"));
-        for (String f : new String[] {"reconstruction_vs_length.png", "gradient_norms.png"}) {
-            assertTrue(html.contains("<img src=\"" + f + "\""), f);
+        for (String plot : new String[] {"reconstruction_vs_length", "gradient_norms", "validation_curves"}) {
+            for (String task : TASKS) {
+                String png = plot + "_" + task + ".png";
+                byte[] bytes = Files.readAllBytes(report.resolve(png));
+                assertTrue(bytes.length > 8 && (bytes[0] & 0xff) == 0x89 && bytes[1] == 'P' && bytes[2] == 'N' && bytes[3] == 'G', png);
+                BufferedImage image = ImageIO.read(report.resolve(png).toFile());
+                assertNotNull(image, png + " decodes");
+                assertEquals(Charts.WIDTH, image.getWidth());
+                assertEquals(Charts.HEIGHT, image.getHeight());
+                assertTrue(html.contains("<img src=\"" + png + "\""), png);
+            }
         }
-        for (String f : new String[] {"reconstruction_vs_length.csv", "gradient_norms.csv", "accuracy.csv", "summary.json"}) {
+        for (String f : new String[] {"reconstruction_vs_length.csv", "gradient_norms.csv", "accuracy.csv",
+            "validation_curves.csv", "summary.json"}) {
             assertTrue(html.contains("href=\"" + f + "\""), f);
         }
+        assertTrue(html.contains("laes-lag-decoder"), "the like-for-like reconstruction line is explained");
         assertTrue(!html.contains("http://") && !html.contains("https://"), "no network resources");
         assertTrue(Files.exists(report.resolve("_SUCCESS")));
         JobAssertions.assertNoMachineDetails(report, prepared.toString(), report.toString());
@@ -154,19 +221,42 @@ class ReportJobTest extends SparkTestBase {
     @SuppressWarnings("unchecked")
     void summaryHoldsTheNumbersOfThePage() throws IOException {
         Map<String, Object> s = RunInfo.readJson(new org.apache.hadoop.fs.Path(report.resolve("summary.json").toUri()), new Configuration());
-        assertEquals("smnist", s.get("task"));
+        assertEquals(TASKS, s.get("tasks"));
         assertEquals(6, ((Number) s.get("memory_size")).intValue());
-        assertEquals(200, ((Number) s.get("train_sequences_read")).intValue());
-        List<Map<String, Object>> recon = (List<Map<String, Object>>) s.get("reconstruction");
-        assertEquals(15, recon.size());
-        List<String[]> rows = csv("reconstruction_vs_length.csv", "T,p,method,mse");
-        for (int i = 0; i < rows.size(); i++) {
-            assertEquals(Double.parseDouble(rows.get(i)[3]), ((Number) recon.get(i).get("mse")).doubleValue(), 0.0);
+        Map<String, Object> budget = (Map<String, Object>) s.get("budget");
+        assertEquals(200, ((Number) budget.get("finetune_train_sequences")).intValue(), "quick budget capped by --limit");
+        assertEquals(2, ((Number) budget.get("finetune_epochs")).intValue());
+        assertEquals(5e-4, ((Number) budget.get("finetune_learning_rate")).doubleValue(), "--learning-rate");
+        List<String[]> recon = csv("reconstruction_vs_length.csv", "task,T,p,method,mse");
+        List<String[]> acc = csv("accuracy.csv", "task,model,init_accuracy,finetuned_accuracy,epochs,best_epoch,status");
+        List<String[]> curves = csv("validation_curves.csv", "task,model,epoch,val_loss,val_accuracy");
+        for (String task : TASKS) {
+            Map<String, Object> t = taskSummary(task);
+            assertEquals(200, ((Number) t.get("train_sequences_read")).intValue());
+            assertEquals(200, ((Number) t.get("validation_sequences_read")).intValue());
+            List<Map<String, Object>> points = (List<Map<String, Object>>) t.get("reconstruction");
+            List<String[]> rows = recon.stream().filter(r -> r[0].equals(task)).toList();
+            assertEquals(rows.size(), points.size());
+            for (int i = 0; i < rows.size(); i++) {
+                assertEquals(Double.parseDouble(rows.get(i)[4]), ((Number) points.get(i).get("mse")).doubleValue(), 0.0);
+            }
+            Map<String, Object> accuracy = (Map<String, Object>) t.get("accuracy");
+            assertEquals(MODELS, accuracy.keySet());
+            for (String[] r : acc.stream().filter(r -> r[0].equals(task)).toList()) {
+                Map<String, Object> m = (Map<String, Object>) accuracy.get(r[1]);
+                assertEquals(Double.parseDouble(r[2]), ((Number) m.get("init_accuracy")).doubleValue(), 0.0);
+                assertEquals(Double.parseDouble(r[3]), ((Number) m.get("finetuned_accuracy")).doubleValue(), 0.0);
+                assertEquals(r[6], m.get("status"));
+                List<Map<String, Object>> curve = (List<Map<String, Object>>) m.get("validation_curve");
+                List<String[]> csvCurve = curves.stream().filter(c -> c[0].equals(task) && c[1].equals(r[1])).toList();
+                assertEquals(csvCurve.size(), curve.size());
+                for (int e = 0; e < curve.size(); e++) {
+                    assertEquals(Double.parseDouble(csvCurve.get(e)[4]), ((Number) curve.get(e).get("val_accuracy")).doubleValue(), 0.0);
+                }
+            }
+            Map<String, Object> grads = (Map<String, Object>) t.get("gradient_norms");
+            assertEquals(784, ((List<?>) ((Map<String, Object>) grads.get("lmn-laes")).get("norms")).size());
         }
-        Map<String, Object> accuracy = (Map<String, Object>) s.get("accuracy_init-lsq-readout");
-        assertEquals(Set.of("lmn-laes", "lmn-orthogonal", "lmn-random", "lstm"), accuracy.keySet());
-        Map<String, Object> grads = (Map<String, Object>) s.get("gradient_norms");
-        assertEquals(784, ((List<?>) ((Map<String, Object>) grads.get("lmn-laes")).get("norms")).size());
     }
 
     @Test
@@ -174,6 +264,8 @@ class ReportJobTest extends SparkTestBase {
         List<String> before = JobAssertions.listing(tmp);
         assertInputError(JobAssertions.capture(() -> report("--data", prepared.toString(), "--out",
                 tmp.resolve("x").toString(), "--budget", "huge")), tmp, before, "--budget huge", "unknown budget");
+        assertInputError(JobAssertions.capture(() -> report("--data", prepared.toString(), "--out",
+                tmp.resolve("x").toString(), "--task", "cifar")), tmp, before, "--task cifar", "smnist, pmnist or both");
         assertInputError(JobAssertions.capture(() -> report("--data", prepared.toString(), "--out", report.toString())),
                 tmp, before, "already exists");
     }
