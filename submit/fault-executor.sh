@@ -97,7 +97,7 @@ else
   verdicts+=("FAIL pretrain: _SUCCESS $( [ -f "$work/pretrain-killed/_SUCCESS" ] && echo present || echo missing), identical=$same")
 fi
 
-echo "== fine-tune: clean run, then one executor killed after the first averaging round"
+echo "== fine-tune: clean run, then one executor killed 3 s into the second averaging round"
 ft=(--data "$prepared" --init "$work/pretrain-clean" --task pmnist --limit 2560 --epochs 1 --learning-rate 1e-4)
 run finetune-clean finetune "" 0 "${ft[@]}" --out "$work/finetune-clean"
 run finetune-killed finetune "round 1/[0-9]+:" 3 "${ft[@]}" --out "$work/finetune-killed" || true

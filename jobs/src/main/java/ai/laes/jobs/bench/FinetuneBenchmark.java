@@ -37,7 +37,7 @@ import org.nd4j.linalg.dataset.DataSet;
 /**
  * Fine-tuning throughput on whatever master spark-submit gives (local[1], local[2], a standalone
  * cluster): one worker per default-parallelism slot trains one epoch of real MNIST (sMNIST, T = 784)
- * by parameter averaging, after a warm-up epoch. Prints and appends to RESULTS one tab-separated
+ * by parameter averaging, after a warm-up round. Prints and appends to RESULTS one tab-separated
  * line: label, master, workers, examples, seconds, examples/s, rounds, the median single-machine
  * minibatch step measured in the driver just before, and the averaging overhead per round (epoch
  * time minus the steps one worker does, divided by the rounds), and the step time with two threads
@@ -77,9 +77,10 @@ public final class FinetuneBenchmark {
             double ceiling = 2 * step / Math.max(concurrent[0], concurrent[1]);
 
             ParameterAveragingTrainer trainer = new ParameterAveragingTrainer(sc, factory.create(1), workers, batch, frequency, 1);
-            // Warm-up: one round per worker (JIT, native libraries and network on every executor).
-            JavaRDD<LabeledImage> warm = sc.parallelize(images.subList(0, batch * workers), workers);
-            EpochPlan w = EpochPlan.of(warm, batch * workers, 1, 0, batch, workers, 1);
+            // Warm-up: one full averaging round (JIT, native libraries and buffers on every executor).
+            int warmExamples = Math.min(examples, batch * workers * frequency);
+            JavaRDD<LabeledImage> warm = sc.parallelize(images.subList(0, warmExamples), workers);
+            EpochPlan w = EpochPlan.of(warm, warmExamples, 1, 0, batch, workers, frequency);
             trainer.fitEpoch(w, batches, "warm-up");
             w.release();
 
