@@ -6,7 +6,7 @@ set -euo pipefail
 
 usage() {
   cat <<USAGE
-usage: submit/cluster.sh start|stop|status [--cores N] [--memory M] [--workers W]
+usage: submit/cluster.sh start|stop|status|executors [--cores N] [--memory M] [--workers W]
 
   start   start a Master (spark://127.0.0.1:7077, web UI http://127.0.0.1:8080) and W Workers
           (each with N cores and M memory, web UI 8081...), wait until they are registered,
@@ -14,6 +14,7 @@ usage: submit/cluster.sh start|stop|status [--cores N] [--memory M] [--workers W
   status  say whether the master and workers are alive and how many cores are registered
           (exit 0 when the master runs, 1 when it does not)
   stop    stop the workers (and their executors) and the master, and wait for them
+  executors  print the pids of the running applications' executor JVMs, one per line
 
   --cores N     cores per worker (default 2)
   --memory M    memory per worker, e.g. 8g (default 8g)
@@ -71,6 +72,18 @@ children_of() {
   local s
   for s in /proc/[0-9]*/status; do
     grep -q "^PPid:[[:space:]]*$1\$" "$s" 2>/dev/null && basename "$(dirname "$s")"
+  done
+  return 0
+}
+
+# The executor JVMs of running applications (children of the workers), one pid per line.
+executors() {
+  local name pid child
+  for name in $(worker_names); do
+    pid="$(daemon_pid "$name" "$WORKER_CLASS")" || continue
+    for child in $(children_of "$pid"); do
+      tr '\0' ' ' < "/proc/$child/cmdline" 2>/dev/null | grep -q CoarseGrainedExecutorBackend && echo "$child"
+    done
   done
   return 0
 }
@@ -194,6 +207,7 @@ case "$cmd" in
   start) start "$cores" "$memory" "$workers" ;;
   status) status ;;
   stop) stop_all ;;
+  executors) executors ;;
   -h|--help|help) usage ;;
   *) usage >&2; exit 2 ;;
 esac

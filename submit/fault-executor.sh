@@ -42,20 +42,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# The executor JVMs of the cluster (children of the worker daemons).
-executors() {
-  local w pid s
-  for w in "$root"/target/cluster/worker-*.pid; do
-    pid="$(cat "$w")"
-    for s in /proc/[0-9]*/status; do
-      grep -q "^PPid:[[:space:]]*$pid\$" "$s" 2>/dev/null || continue
-      s="$(dirname "$s")"
-      tr '\0' ' ' < "$s/cmdline" 2>/dev/null | grep -q CoarseGrainedExecutorBackend && basename "$s"
-    done
-  done
-  return 0
-}
-
 # run NAME JOB TRIGGER DELAY JOB OPTIONS: runs submit/JOB.sh on the cluster; with a TRIGGER (a regex of
 # the driver log), kills one executor JVM DELAY seconds after the log matches it. Returns the job's exit code.
 run() {
@@ -69,7 +55,7 @@ run() {
       sleep 0.1
     done
     sleep "$delay"
-    victim="$(executors | head -n 1)"
+    victim="$("$root/submit/cluster.sh" executors | head -n 1)"
     if [ -n "$victim" ] && kill -0 "$pid" 2>/dev/null; then
       kill -9 "$victim"
       echo "  killed executor JVM pid $victim $delay s after the driver log showed /$trigger/"

@@ -30,9 +30,11 @@ public final class SequenceMean {
         Sums sums = Stages.described(sequences.context(), "LAES: mean",
                 () -> sequences.mapPartitionsWithIndex((partition, it) -> {
                     Sums s = new Sums(k);
+                    long position = 0;
                     while (it.hasNext()) {
-                        s.add(partition, it.next());
+                        s.add(partition, position++, it.next());
                     }
+                    s.partitionSizes.put(partition, position);
                     return List.of(s).iterator();
                 }, false).treeAggregate(new Sums(k), Sums::merge, Sums::merge, 2));
         if (sums.badSequences > 0) {
@@ -98,8 +100,8 @@ public final class SequenceMean {
             featureSum = new double[k];
         }
 
-        Sums add(int partition, double[] seq) {
-            long position = partitionSizes.merge(partition, 1L, Long::sum) - 1;
+        /** Adds sequence {@code position} of {@code partition}. */
+        Sums add(int partition, long position, double[] seq) {
             int k = featureSum.length;
             if (seq == null || seq.length == 0 || seq.length % k != 0) {
                 if (badSequences++ == 0) {
@@ -107,13 +109,13 @@ public final class SequenceMean {
                 }
                 return this;
             }
-            int bad = -1;
+            double total = 0;
             for (int i = 0; i < seq.length; i++) {
                 featureSum[i % k] += seq[i];
-                if (bad < 0 && !Double.isFinite(seq[i])) {
-                    bad = i;
-                }
+                total += seq[i];
             }
+            // A sum of finite values is finite unless it overflows, so only a non-finite total needs the scan.
+            int bad = Double.isFinite(total) ? -1 : NonFinite.firstIndex(seq);
             if (bad >= 0 && nonFiniteSequences++ == 0) {
                 nonFinitePartition = partition;
                 nonFinitePosition = position;

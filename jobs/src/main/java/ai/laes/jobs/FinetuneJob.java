@@ -97,7 +97,7 @@ public final class FinetuneJob {
     }
 
     /** The exact LAES (p = hidden size) of the training sequences as the network sees them. */
-    static LaesModel laesOf(JavaRDD<LabeledImage> train, Batches batches, int p, Stages stages) {
+    public static LaesModel laesOf(JavaRDD<LabeledImage> train, Batches batches, int p, Stages stages) {
         return Laes.fit(train.map(im -> batches.sequence(im.pixels())), 1, p, SvdRoute.GRAM, GramRoute.BLOCKED, stages);
     }
 
@@ -209,7 +209,7 @@ public final class FinetuneJob {
             PretrainJob.recordPrepared(info, o.data, prepared, conf);
             if (initModel != null) {
                 info.input("init/" + INIT_MODEL, o.init + "/" + INIT_MODEL, initModel, conf);
-                info.input("init/run.json", o.init + "/run.json", new Path(initModel.getParent().getParent(), "run.json"), conf);
+                info.input("init/run.json", o.init + "/run.json", new Path(FileSystems.qualified(o.init, conf), "run.json"), conf);
             }
             info.put("seeds", Map.of("seed", o.seed));
             info.put("rows", Map.of("train", trainCount));

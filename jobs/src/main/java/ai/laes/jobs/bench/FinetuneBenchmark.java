@@ -14,10 +14,8 @@ import ai.laes.data.MnistImages;
 import ai.laes.data.SequenceTask;
 import ai.laes.data.SequenceView;
 import ai.laes.jobs.JobLauncher;
-import ai.laes.laes.GramRoute;
-import ai.laes.laes.Laes;
+import ai.laes.jobs.FinetuneJob;
 import ai.laes.laes.LaesModel;
-import ai.laes.laes.SvdRoute;
 import ai.laes.lmn.init.LmnInitializer;
 import ai.laes.spark.Stages;
 import ai.laes.train.Batches;
@@ -106,8 +104,7 @@ public final class FinetuneBenchmark {
         Hyperparameters hyper = new Hyperparameters(1e-3, 1e-5, 10);
         return switch (model) {
             case "lmn" -> {
-                LaesModel laes = Laes.fit(images.map(im -> batches.sequence(im.pixels())), 1, 128, SvdRoute.GRAM,
-                        GramRoute.BLOCKED, new Stages(JavaSparkContext.fromSparkContext(images.context())));
+                LaesModel laes = FinetuneJob.laesOf(images, batches, 128, new Stages(JavaSparkContext.fromSparkContext(images.context())));
                 yield new LmnClassifier(1, 128, hyper, seed -> LmnInitializer.laes(laes.a(), laes.b(), laes.mu()));
             }
             case "lstm" -> new LstmClassifier(1, 128, MnistImages.CLASSES, hyper);
