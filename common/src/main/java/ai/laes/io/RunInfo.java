@@ -82,7 +82,11 @@ public final class RunInfo {
         }
     }
 
-    /** Versions of the product, Java, Scala, Spark, Hadoop and Deeplearning4j on this JVM. */
+    /**
+     * Versions of the product, Java, Scala, Spark, Hadoop and Deeplearning4j on this JVM, and the
+     * BLAS ND4J was told to load: "bundled" (the OpenBLAS of ND4J's JavaCPP presets) or the
+     * library name given by {@code -Dorg.bytedeco.openblas.load}.
+     */
     public static Map<String, String> versions() {
         Map<String, String> v = new LinkedHashMap<>();
         v.put("laes", productVersion());
@@ -92,6 +96,8 @@ public final class RunInfo {
         v.put("hadoop", org.apache.hadoop.util.VersionInfo.getVersion());
         v.put("deeplearning4j", mavenVersion("org.deeplearning4j", "deeplearning4j-nn"));
         v.put("nd4j", mavenVersion("org.nd4j", "nd4j-api"));
+        String blas = System.getProperty("org.bytedeco.openblas.load", "");
+        v.put("blas", blas.isEmpty() ? "bundled openblas " + mavenVersion("org.bytedeco", "openblas") : blas);
         return v;
     }
 

@@ -113,7 +113,7 @@ public class LinearMemoryLayerImpl extends BaseRecurrentLayer<LinearMemoryLayer>
         int first = tbpttBackLength > 0 ? Math.max(0, T - tbpttBackLength) : 0; // earliest step (0-based) reached
 
         INDArray eps = permuteIfNWC(epsilon);
-        Elements.ncwToTimeMajor(eps, Elements.of(eps), tp.dE, nH, nH + nM);
+        Elements.ncwToTimeMajor(eps, Elements.of(eps), tp.dE, nH, nH + nM, tp.scratchB);
         if (first > 0) {
             tp.d.get(interval(0, (long) first * b), all()).assign(0);
         }
@@ -203,7 +203,7 @@ public class LinearMemoryLayerImpl extends BaseRecurrentLayer<LinearMemoryLayer>
         INDArray bias = LinearMemoryParamInitializer.biasRow(c, paramsFlattened);
         IActivation act = c.getActivationFn();
 
-        Elements.ncwToTimeMajor(in, Elements.of(in), tp.xE, 0, tp.nIn);
+        Elements.ncwToTimeMajor(in, Elements.of(in), tp.xE, 0, tp.nIn, tp.scratchB);
         Nd4j.getExecutioner().exec(new BroadcastCopyOp(tp.sIn, bias, tp.sIn, 1));
         gemm(tp.xN, false, wxh, false, tp.sN.rows(bi, tp.T * bi).cols(0, nH), 1.0);
         if (m0 == null) {
@@ -247,7 +247,7 @@ public class LinearMemoryLayerImpl extends BaseRecurrentLayer<LinearMemoryLayer>
         INDArray z = tp.zStep[t], h = tp.hStep[t - 1];
         if (act instanceof ActivationTanH && tp.dataType == DataType.FLOAT) {
             int w = tp.nH + tp.nM;
-            Elements.tanhFloat(tp.sE, t * tp.b * w, w, tp.hE, (t - 1) * tp.b * tp.nH, tp.nH, tp.b, tp.nH);
+            Elements.tanhFloat(tp.sE, t * tp.b * w, w, tp.hE, (t - 1) * tp.b * tp.nH, tp.nH, tp.b, tp.nH, tp.scratchA);
         } else if (act instanceof ActivationTanH) {
             Nd4j.getExecutioner().exec(new Tanh(z, h));
         } else {
@@ -263,7 +263,8 @@ public class LinearMemoryLayerImpl extends BaseRecurrentLayer<LinearMemoryLayer>
         INDArray dz = tp.dzStep[t];
         if (act instanceof ActivationTanH) { // tanh' = 1 - h^2
             int w = tp.nH + tp.nM;
-            Elements.timesTanhDerivative(tp.dE, t * tp.b * w, w, tp.hE, t * tp.b * tp.nH, tp.nH, tp.b, tp.nH);
+            Elements.timesTanhDerivative(tp.dE, t * tp.b * w, w, tp.hE, t * tp.b * tp.nH, tp.nH, tp.b, tp.nH,
+                    tp.scratchA, tp.scratchB);
         } else if (!(act instanceof ActivationIdentity)) {
             dz.assign(act.backprop(tp.zStep[t + 1], dz).getFirst()); // z_t is no longer needed
         }

@@ -39,6 +39,8 @@ final class LmnTape {
     /** Java element access for the NCW conversions. */
     final Elements xE, sE, hE, dE, dxE;
     final NativeMatrix onesN;
+    /** Java copies of one step's blocks for the FLOAT element loops (b * (nH + nM) + nM floats); null for DOUBLE. */
+    final float[] scratchA, scratchB;
 
     LmnTape(DataType dataType, int b, int T, int nIn, int nH, int nM) {
         this.dataType = dataType;
@@ -52,6 +54,8 @@ final class LmnTape {
             throw new IllegalArgumentException("LinearMemoryLayer: batch " + b + " x T " + T + " x " + w
                     + " exceeds the 2^31 elements its buffers index; use smaller minibatches");
         }
+        scratchA = dataType == DataType.FLOAT ? new float[b * w + w] : null;
+        scratchB = dataType == DataType.FLOAT ? new float[b * w + w] : null;
         try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
             x = Nd4j.create(dataType, new long[]{(long) T * b, nIn}, 'c');
             s = Nd4j.create(dataType, new long[]{(long) (T + 1) * b, w}, 'c');

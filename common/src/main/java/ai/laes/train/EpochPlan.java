@@ -27,12 +27,17 @@ public final class EpochPlan {
     private final int workers;
     private final int rounds;
     private final long examples;
+    private final long batches;
+    private final int frequency;
 
-    private EpochPlan(JavaRDD<List<LabeledImage>> minibatches, int workers, int rounds, long examples) {
+    private EpochPlan(JavaRDD<List<LabeledImage>> minibatches, int workers, int frequency, int rounds, long examples,
+                      long batches) {
         this.minibatches = minibatches;
         this.workers = workers;
+        this.frequency = frequency;
         this.rounds = rounds;
         this.examples = examples;
+        this.batches = batches;
     }
 
     /** Shuffles {@code images} ({@code count} of them) for {@code epoch} and lays the minibatches out by round. */
@@ -49,7 +54,7 @@ public final class EpochPlan {
                 .repartitionAndSortWithinPartitions(new RoundPartitioner(batchSize, workers, frequency, rounds))
                 .mapPartitions(groupByMinibatch(batchSize))
                 .persist(StorageLevel.MEMORY_AND_DISK());
-        return new EpochPlan(minibatches, workers, rounds, count);
+        return new EpochPlan(minibatches, workers, frequency, rounds, count, batches);
     }
 
     private static org.apache.spark.api.java.function.FlatMapFunction<Iterator<Tuple2<Long, LabeledImage>>, List<LabeledImage>>
@@ -86,6 +91,12 @@ public final class EpochPlan {
 
     public long examples() {
         return examples;
+    }
+
+    /** How many minibatches round {@code r} holds: workers * frequency, fewer in the last round. */
+    public int minibatches(int r) {
+        long perRound = (long) workers * frequency;
+        return (int) Math.max(0, Math.min(perRound, batches - r * perRound));
     }
 
     /** Round {@code r}'s minibatches: {@code workers} partitions, one per worker slot. */

@@ -2,6 +2,8 @@ package ai.laes.lmn;
 
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -44,6 +46,37 @@ class LinearMemoryFloatTest {
                     LmnFixtures.columnForm(net, W_XH), LmnFixtures.columnForm(net, W_MH), LmnFixtures.vector(net, B_H),
                     LmnFixtures.columnForm(net, W_HM), LmnFixtures.columnForm(net, W_MM), LmnFixtures.vector(net, B_M));
             LinearMemoryForwardTest.assertClose(expected, LinearMemoryForwardTest.slice(m.castTo(DataType.DOUBLE), i), 2e-6);
+        }
+    }
+
+    /** The FLOAT backward pass (Java element loops, bulk conversions) against the gradient-checked DOUBLE one. */
+    @ParameterizedTest(name = "lastStep={0} masked={1}")
+    @CsvSource({"true, false", "true, true", "false, true"})
+    void floatGradientsMatchTheDoubleGradients(boolean lastStep, boolean masked) {
+        MultiLayerNetwork net = LmnFixtures.net(lastStep, Activation.TANH, 0.0);
+        MultiLayerNetwork f = net.convertDataType(DataType.FLOAT);
+        INDArray in = LmnFixtures.input(41);
+        INDArray labels = lastStep ? LmnFixtures.classLabels(42) : LmnFixtures.sequenceLabels(42);
+        INDArray mask = masked ? LmnFixtures.mask() : null;
+        INDArray labelMask = lastStep ? null : mask;
+        net.setInput(in);
+        net.setLabels(labels);
+        net.setLayerMaskArrays(mask, labelMask);
+        net.computeGradientAndScore();
+        f.setInput(in.castTo(DataType.FLOAT));
+        f.setLabels(labels.castTo(DataType.FLOAT));
+        f.setLayerMaskArrays(mask == null ? null : mask.castTo(DataType.FLOAT), labelMask == null ? null : labelMask.castTo(DataType.FLOAT));
+        f.computeGradientAndScore();
+        double[] expected = net.gradient().gradient().toDoubleVector();
+        double[] actual = f.gradient().gradient().castTo(DataType.DOUBLE).toDoubleVector();
+        assertEquals(expected.length, actual.length);
+        double scale = 0;
+        for (double e : expected) {
+            scale = Math.max(scale, Math.abs(e));
+        }
+        assertTrue(scale > 1e-3, "a non-trivial gradient, max |g| = " + scale);
+        for (int i = 0; i < expected.length; i++) {
+            assertEquals(expected[i], actual[i], 1e-5 * scale, "gradient component " + i);
         }
     }
 }

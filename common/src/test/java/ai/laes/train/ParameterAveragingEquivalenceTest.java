@@ -6,10 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import ai.laes.data.LabeledImage;
 import ai.laes.spark.SparkTestBase;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerJobStart;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -89,5 +92,37 @@ class ParameterAveragingEquivalenceTest extends SparkTestBase {
             moved = Math.max(moved, Math.abs(actual[i] - before[i]));
         }
         assertTrue(moved > 1e-3, "training moved the parameters by " + moved);
+    }
+
+    @Test
+    void eachRoundIsOneSparkJobWithTheCountTheRoundHolds() throws Exception {
+        List<LabeledImage> images = TrainFixtures.images(100, 4); // 7 minibatches of 16: rounds of 4 and 3
+        JavaRDD<LabeledImage> rdd = jsc.parallelize(images, 3);
+        Batches batches = TrainFixtures.batches(STEPS);
+        ParameterAveragingTrainer trainer = new ParameterAveragingTrainer(jsc, TrainFixtures.sgdLstm(4, 0.1).create(5), 2, 16, 2, 5);
+        EpochPlan plan = EpochPlan.of(rdd, images.size(), 5, 1, 16, 2, 2);
+        assertEquals(2, plan.rounds());
+        for (int r = 0; r < plan.rounds(); r++) {
+            assertEquals(plan.round(r).count(), plan.minibatches(r), "round " + r);
+        }
+        assertEquals(3, plan.minibatches(1));
+        AtomicInteger jobs = new AtomicInteger();
+        SparkListener counter = new SparkListener() {
+            @Override
+            public void onJobStart(SparkListenerJobStart start) {
+                jobs.incrementAndGet();
+            }
+        };
+        jsc.sc().addSparkListener(counter);
+        try {
+            ParameterAveragingTrainer.EpochResult result = trainer.fitEpoch(plan, batches, "test");
+            jsc.sc().listenerBus().waitUntilEmpty();
+            assertEquals(100, result.examples());
+        } finally {
+            jsc.sc().removeSparkListener(counter);
+            plan.release();
+        }
+        assertEquals(plan.rounds(), jobs.get(), "Spark jobs: one training job per round, no count job");
+        assertEquals(4, trainer.network().getIterationCount(), "two rounds of two steps per worker");
     }
 }

@@ -120,6 +120,7 @@ class PrepareJobTest extends SparkTestBase {
         assertEquals("f7ae60f92e00ec6debd23a6088c31dbd2371eca3ffa0defaefb259924204aec6",
                 ((Map<?, ?>) inputs.get("t10k-labels-idx1-ubyte.gz")).get("sha256"));
         assertEquals("3.5.9", ((Map<?, ?>) run.get("versions")).get("spark"));
+        assertEquals("bundled openblas 0.3.19-1.5.7", ((Map<?, ?>) run.get("versions")).get("blas"));
         assertTrue(Files.exists(prepared.resolve("_SUCCESS")));
         JobAssertions.assertNoMachineDetails(prepared, prepared.toString(), TestData.mnistDir().toString());
     }
