@@ -31,10 +31,7 @@ while [ $# -gt 0 ]; do
   esac
 done
 mnist="$root/data/mnist"
-if [ ! -f "$mnist/train-images-idx3-ubyte.gz" ]; then
-  shared="$(cd "$root/.." && pwd -P)/shared/data/mnist"
-  if [ -d "$shared" ]; then "$root/submit/get-mnist.sh" --from "$shared" "$mnist"; else "$root/submit/get-mnist.sh" "$mnist"; fi
-fi
+[ -f "$mnist/train-images-idx3-ubyte.gz" ] || laes_get_mnist "$mnist"
 out="$root/out/bench-finetune"
 mkdir -p "$out"
 results="$out/results-$(date +%Y%m%d-%H%M%S).tsv"

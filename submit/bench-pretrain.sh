@@ -10,6 +10,7 @@
 #    and the literal computeSVD route vs the Gram route on 200 sequences of 784 steps (p = 16).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
+. "$root/submit/lib/common.sh"
 spark_opts=()
 if [[ " $* " == *" -- "* ]]; then
   while [ "$1" != "--" ]; do spark_opts+=("$1"); shift; done
@@ -19,8 +20,7 @@ mnist="$root/data/mnist"
 x4="$root/data/prepared-x4"
 out="$root/out/bench-pretrain"
 if [ ! -f "$x4/_SUCCESS" ]; then
-  shared="$(cd "$root/.." && pwd -P)/shared/data/mnist"
-  if [ -d "$shared" ]; then "$root/submit/get-mnist.sh" --from "$shared" "$mnist"; else "$root/submit/get-mnist.sh" "$mnist"; fi
+  laes_get_mnist "$mnist"
   "$root/submit/prepare.sh" "${spark_opts[@]}" -- --mnist "$mnist" --out "$x4" --replicate 4 --overwrite
 fi
 mkdir -p "$out"

@@ -27,8 +27,7 @@ cluster=(--master spark://127.0.0.1:7077 --executor-cores 1 --total-executor-cor
 
 mnist="$root/data/mnist" prepared="$root/data/prepared"
 if [ ! -f "$prepared/_SUCCESS" ]; then
-  shared="$(cd "$root/.." && pwd -P)/shared/data/mnist"
-  if [ -d "$shared" ]; then "$root/submit/get-mnist.sh" --from "$shared" "$mnist"; else "$root/submit/get-mnist.sh" "$mnist"; fi
+  laes_get_mnist "$mnist"
   "$root/submit/prepare.sh" -- --mnist "$mnist" --out "$prepared"
 fi
 started=0

@@ -48,12 +48,7 @@ started=$SECONDS
 laes_require_java17
 laes_ensure_jobs_jar
 
-shared_mnist="$(cd "$LAES_ROOT/.." && pwd -P)/shared/data/mnist"
-if [ -d "$shared_mnist" ]; then
-  "$LAES_ROOT/submit/get-mnist.sh" --from "$shared_mnist" "$MNIST"
-else
-  "$LAES_ROOT/submit/get-mnist.sh" "$MNIST"
-fi
+laes_get_mnist "$MNIST"
 
 # stage NAME MAIN_CLASS OUT JOB_ARGS...
 stage() {

@@ -46,3 +46,15 @@ laes_mvn() {
   grep -v '^\s*$' "$log" | tail -n 25 | sed 's/^/  | /' >&2
   return 1
 }
+
+# laes_get_mnist DIR: the four MNIST files into DIR (submit/get-mnist.sh), copied from
+# ../shared/data/mnist beside the checkout when it exists.
+laes_get_mnist() {
+  local shared
+  shared="$(cd "$LAES_ROOT/.." && pwd -P)/shared/data/mnist"
+  if [ -d "$shared" ]; then
+    "$LAES_ROOT/submit/get-mnist.sh" --from "$shared" "$1"
+  else
+    "$LAES_ROOT/submit/get-mnist.sh" "$1"
+  fi
+}

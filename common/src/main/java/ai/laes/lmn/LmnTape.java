@@ -39,7 +39,10 @@ final class LmnTape {
     /** Java element access for the NCW conversions. */
     final Elements xE, sE, hE, dE, dxE;
     final NativeMatrix onesN;
-    /** Java copies of one step's blocks for the FLOAT element loops (b * (nH + nM) + nM floats); null for DOUBLE. */
+    /**
+     * Java scratch for the FLOAT element loops, null for DOUBLE: one step's [b x (nH + nM)] block plus
+     * a row (the epsilon conversion); the tanh loops use a row of it.
+     */
     final float[] scratchA, scratchB;
 
     LmnTape(DataType dataType, int b, int T, int nIn, int nH, int nM) {

@@ -41,7 +41,7 @@ import org.nd4j.linalg.dataset.DataSet;
  * time minus the steps one worker does, divided by the rounds), and the step time with two threads
  * stepping at once, whose ratio to the lone step bounds the speed-up two workers can reach on this
  * machine (shared caches, memory bandwidth, clock). {@code submit/bench-finetune.sh}
- * runs it on the three masters and prints the ratios.
+ * runs it on local[1], local[2] and the cluster with one and two executors and prints the ratios.
  *
  * <p>Arguments: MNIST_DIR RESULTS LABEL [MODEL=lmn|lstm] [EXAMPLES=5120] [BATCH=64] [FREQUENCY=5].
  */
