@@ -209,7 +209,7 @@ public final class FinetuneJob {
             PretrainJob.recordPrepared(info, o.data, prepared, conf);
             if (initModel != null) {
                 info.input("init/" + INIT_MODEL, o.init + "/" + INIT_MODEL, initModel, conf);
-                info.input("init/run.json", o.init + "/run.json", new Path(initModel.getParent(), "run.json"), conf);
+                info.input("init/run.json", o.init + "/run.json", new Path(FileSystems.qualified(o.init, conf), "run.json"), conf);
             }
             info.put("seeds", Map.of("seed", o.seed));
             info.put("rows", Map.of("train", trainCount));
