@@ -3,8 +3,9 @@
 #
 #   submit/bench-finetune.sh [--model lmn|lstm] [--examples N] [--batch B] [--frequency F] [--repeat R] [--no-cluster]
 #
-# One epoch of parameter-averaged training on real MNIST (sMNIST, T = 784, hidden 128) after a
-# warm-up round, the same data and model on four masters, one spark-submit each:
+# One epoch of parameter-averaged training on real MNIST (sMNIST, T = 784, hidden 128) after four
+# warm-up averaging rounds (until the executors' JIT compilers have settled; each worker steps 20
+# minibatches), the same data and model on four masters, one spark-submit each:
 #   local[1]; local[2]; the standalone cluster of submit/cluster.sh with one, then two single-core
 #   executors (started here if none runs, and stopped again).
 # Prints examples/s, seconds, averaging rounds, the single-machine step time and the averaging
@@ -26,7 +27,7 @@ while [ $# -gt 0 ]; do
     --frequency) frequency=$2; shift 2 ;;
     --repeat) repeat=$2; shift 2 ;;
     --no-cluster) cluster=0; shift ;;
-    -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "error: unknown option '$1' (see submit/bench-finetune.sh --help)" >&2; exit 2 ;;
   esac
 done

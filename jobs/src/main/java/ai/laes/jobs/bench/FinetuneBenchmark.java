@@ -35,7 +35,7 @@ import org.nd4j.linalg.dataset.DataSet;
 /**
  * Fine-tuning throughput on whatever master spark-submit gives (local[1], local[2], a standalone
  * cluster): one worker per default-parallelism slot trains one epoch of real MNIST (sMNIST, T = 784)
- * by parameter averaging, after a warm-up round. Prints and appends to RESULTS one tab-separated
+ * by parameter averaging, after warm-up rounds. Prints and appends to RESULTS one tab-separated
  * line: label, master, workers, examples, seconds, examples/s, rounds, the median single-machine
  * minibatch step measured in the driver just before, and the averaging overhead per round (epoch
  * time minus the steps one worker does, divided by the rounds), and the step time with two threads
@@ -43,24 +43,28 @@ import org.nd4j.linalg.dataset.DataSet;
  * machine (shared caches, memory bandwidth, clock). {@code submit/bench-finetune.sh}
  * runs it on local[1], local[2] and the cluster with one and two executors and prints the ratios.
  *
- * <p>Arguments: MNIST_DIR RESULTS LABEL [MODEL=lmn|lstm] [EXAMPLES=5120] [BATCH=64] [FREQUENCY=5].
+ * <p>Arguments: MNIST_DIR RESULTS LABEL [MODEL=lmn|lstm] [EXAMPLES=5120] [BATCH=64] [FREQUENCY=5] [WARM_UP_ROUNDS=4].
  */
 public final class FinetuneBenchmark {
     static final String HEADER = "label\tmaster\tworkers\texamples\tseconds\texamples/s\trounds\tstep_s\toverhead_s_per_round"
             + "\tstep_s_two_threads\thardware_ceiling";
+
+    /** Averaging rounds trained before the measured epoch (each worker steps {@code 4 * frequency} minibatches). */
+    static final int WARM_UP_ROUNDS = 4;
 
     private FinetuneBenchmark() {
     }
 
     public static void main(String[] args) throws IOException {
         if (args.length < 3) {
-            System.err.println("usage: FinetuneBenchmark MNIST_DIR RESULTS LABEL [MODEL=lmn|lstm] [EXAMPLES=5120] [BATCH=64] [FREQUENCY=5]");
+            System.err.println("usage: FinetuneBenchmark MNIST_DIR RESULTS LABEL [MODEL=lmn|lstm] [EXAMPLES=5120] [BATCH=64] [FREQUENCY=5] [WARM_UP_ROUNDS=4]");
             System.exit(JobLauncher.USAGE_ERROR);
         }
         String model = args.length > 3 ? args[3] : "lmn";
         int examples = args.length > 4 ? Integer.parseInt(args[4]) : 5120;
         int batch = args.length > 5 ? Integer.parseInt(args[5]) : 64;
         int frequency = args.length > 6 ? Integer.parseInt(args[6]) : 5;
+        int warmRounds = args.length > 7 ? Integer.parseInt(args[7]) : WARM_UP_ROUNDS;
         SparkSession spark = SparkSession.builder().appName("laes-finetune-benchmark").getOrCreate();
         try {
             JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
@@ -75,8 +79,11 @@ public final class FinetuneBenchmark {
             double ceiling = 2 * step / Math.max(concurrent[0], concurrent[1]);
 
             ParameterAveragingTrainer trainer = new ParameterAveragingTrainer(sc, factory.create(1), workers, batch, frequency, 1);
-            // Warm-up: one full averaging round (JIT, native libraries and buffers on every executor).
-            int warmExamples = Math.min(examples, batch * workers * frequency);
+            // Warm-up: full averaging rounds until every executor's JIT has settled (native libraries, buffers,
+            // compiled code); measured with per-thread CPU, the compiler threads of two single-core executors
+            // still take 0.3-0.8 of a core in the fourth round after one warm-up round, stealing it from the
+            // other executor's task (a lone worker's compiler runs on the idle core instead).
+            int warmExamples = Math.min(examples, batch * workers * frequency * warmRounds);
             JavaRDD<LabeledImage> warm = sc.parallelize(images.subList(0, warmExamples), workers);
             EpochPlan w = EpochPlan.of(warm, warmExamples, 1, 0, batch, workers, frequency);
             trainer.fitEpoch(w, batches, "warm-up");
