@@ -4,6 +4,8 @@ import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
 import org.deeplearning4j.nn.layers.recurrent.BaseRecurrentLayer;
+import org.deeplearning4j.nn.layers.wrapper.BaseWrapperLayer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
 import org.nd4j.common.primitives.Pair;
@@ -57,6 +59,8 @@ public class LinearMemoryLayerImpl extends BaseRecurrentLayer<LinearMemoryLayer>
     public static final String STATE_KEY_MEMORY = "m";
 
     private transient LmnTape tape;
+    /** Who lent {@link #tape}: {@link TapePool}, which gets it back when this layer replaces it or is gone. */
+    private transient TapePool.Lease lease;
     /** The input the tape holds a complete training forward pass for (null: none), and its initial state. */
     private transient INDArray tapeInput;
     private transient INDArray tapeM0;
@@ -171,6 +175,42 @@ public class LinearMemoryLayerImpl extends BaseRecurrentLayer<LinearMemoryLayer>
         return norms;
     }
 
+    /**
+     * Gives this layer's tape back to {@link TapePool} now, for the next layer of its shape; a later
+     * pass of this layer leases one again. For a caller that knows the network is done with.
+     */
+    public void releaseTape() {
+        if (lease != null) {
+            tape = null;
+            tapeInput = null;
+            lease.release();
+            lease = null;
+        }
+    }
+
+    /** Gives back the tapes of every LMN layer of {@code net} ({@link #releaseTape()}), wrapped ones included. */
+    public static void releaseTapes(MultiLayerNetwork net) {
+        for (org.deeplearning4j.nn.api.Layer layer : net.getLayers()) {
+            org.deeplearning4j.nn.api.Layer l = layer;
+            while (l instanceof BaseWrapperLayer w) {
+                l = w.getUnderlying();
+            }
+            if (l instanceof LinearMemoryLayerImpl lmn) {
+                lmn.releaseTape();
+            }
+        }
+    }
+
+    /** Whether this layer holds a tape now (from its first pass until {@link #releaseTape()}). */
+    public boolean holdsTape() {
+        return tape != null;
+    }
+
+    /** The tape this layer holds now (null before its first pass), for the tests. */
+    LmnTape tape() {
+        return tape;
+    }
+
     @Override
     public void clear() {
         super.clear();
@@ -192,8 +232,9 @@ public class LinearMemoryLayerImpl extends BaseRecurrentLayer<LinearMemoryLayer>
                     + " but the input has batch " + b + ": call rnnClearPreviousState() between batches");
         }
         if (tape == null || !tape.fits(dataType, b, T)) {
-            tape = null;
-            tape = new LmnTape(dataType, (int) b, (int) T, (int) c.getNIn(), (int) c.getNH(), (int) c.getNOut());
+            releaseTape();
+            lease = TapePool.lease(this, dataType, (int) b, (int) T, (int) c.getNIn(), (int) c.getNH(), (int) c.getNOut());
+            tape = lease.tape;
         }
         LmnTape tp = tape;
         int nH = tp.nH, nM = tp.nM, bi = tp.b;

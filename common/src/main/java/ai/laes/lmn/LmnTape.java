@@ -10,7 +10,8 @@ import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
 
 /**
  * Preallocated time-major buffers of one LMN forward/backward pass, outside any workspace, reused
- * while (data type, batch, T) stay the same. Rows are (time, example) pairs, so every per-step block
+ * while (data type, batch, T) stay the same, and by the next layer of the same shape once the
+ * layer holding it is gone ({@link TapePool}). Rows are (time, example) pairs, so every per-step block
  * is a contiguous [b x n] slice and every "all steps" quantity is one [T*b x n] matrix for one GEMM.
  * <pre>
  *   x  [T*b,     nIn]       inputs x_1..x_T

@@ -49,6 +49,7 @@ public final class ParameterAveragingTrainer {
                 .repartionData(Repartition.Never)
                 .workerPrefetchNumBatches(0)
                 .collectTrainingStats(false)
+                .trainingHooks(new TapeReturningHook())
                 .rngSeed(seed));
         this.spark = new SparkDl4jMultiLayer(sc, net, master);
     }

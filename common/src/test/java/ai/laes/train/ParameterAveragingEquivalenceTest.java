@@ -9,12 +9,15 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import ai.laes.data.LabeledImage;
+import ai.laes.lmn.init.LmnInitializer;
 import ai.laes.spark.SparkTestBase;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerJobStart;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 
@@ -26,12 +29,16 @@ import org.nd4j.linalg.dataset.DataSet;
 class ParameterAveragingEquivalenceTest extends SparkTestBase {
     static final int STEPS = 12;
 
-    @Test
-    void oneWorkerAveragingEveryStepEqualsSingleMachineExactlyWithAdam() {
+    /** The LMN's workers also hand their tapes from round to round ({@link TapeReturningHook}). */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"lstm", "lmn"})
+    void oneWorkerAveragingEveryStepEqualsSingleMachineExactlyWithAdam(String model) {
         List<LabeledImage> images = TrainFixtures.images(48, 1);
         JavaRDD<LabeledImage> rdd = jsc.parallelize(images, 3);
         Batches batches = TrainFixtures.batches(STEPS);
-        ModelFactory factory = new LstmClassifier(1, 6, 10, new Hyperparameters(1e-2, 1e-3, 1.0));
+        Hyperparameters hyper = new Hyperparameters(1e-2, 1e-3, 1.0);
+        ModelFactory factory = model.equals("lmn") ? new LmnClassifier(1, 6, hyper, LmnInitializer::orthogonal)
+                : new LstmClassifier(1, 6, 10, hyper);
         MultiLayerNetwork single = factory.create(7);
         ParameterAveragingTrainer trainer = new ParameterAveragingTrainer(jsc, factory.create(7), 1, 16, 1, 7);
         assertEquals(single.params(), trainer.network().params());
