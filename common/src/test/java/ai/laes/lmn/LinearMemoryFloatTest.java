@@ -49,6 +49,11 @@ class LinearMemoryFloatTest {
         }
     }
 
+    static LinearMemoryLayerImpl lmn(MultiLayerNetwork net) {
+        org.deeplearning4j.nn.api.Layer l = net.getLayer(0);
+        return (LinearMemoryLayerImpl) (l instanceof org.deeplearning4j.nn.layers.wrapper.BaseWrapperLayer w ? w.getUnderlying() : l);
+    }
+
     /** The FLOAT backward pass (Java element loops, bulk conversions) against the gradient-checked DOUBLE one. */
     @ParameterizedTest(name = "lastStep={0} masked={1}")
     @CsvSource({"true, false", "true, true", "false, true"})
@@ -63,6 +68,10 @@ class LinearMemoryFloatTest {
         net.setLabels(labels);
         net.setLayerMaskArrays(mask, labelMask);
         net.computeGradientAndScore();
+        // a pass on other data first, so the reused tape holds stale values wherever a step is not rewritten
+        f.setInput(LmnFixtures.input(43).castTo(DataType.FLOAT));
+        f.setLabels(labels.castTo(DataType.FLOAT));
+        f.computeGradientAndScore();
         f.setInput(in.castTo(DataType.FLOAT));
         f.setLabels(labels.castTo(DataType.FLOAT));
         f.setLayerMaskArrays(mask == null ? null : mask.castTo(DataType.FLOAT), labelMask == null ? null : labelMask.castTo(DataType.FLOAT));
@@ -77,6 +86,14 @@ class LinearMemoryFloatTest {
         assertTrue(scale > 1e-3, "a non-trivial gradient, max |g| = " + scale);
         for (int i = 0; i < expected.length; i++) {
             assertEquals(expected[i], actual[i], 1e-5 * scale, "gradient component " + i);
+        }
+        // dL/dm_t at every step, including those whose incoming epsilon was zero (all but the last with LastTimeStep)
+        double[] normsDouble = lmn(net).memoryGradientNorms();
+        double[] normsFloat = lmn(f).memoryGradientNorms();
+        double top = java.util.Arrays.stream(normsDouble).max().orElse(0);
+        assertTrue(normsDouble[0] > 1e-6 * top, "the gradient reaches the first step");
+        for (int t = 0; t < normsDouble.length; t++) {
+            assertEquals(normsDouble[t], normsFloat[t], 1e-5 * top, "||dL/dm_t|| at step " + t);
         }
     }
 }
