@@ -7,7 +7,8 @@
 # user's options or conf/spark-defaults.conf (passed as --properties-file unless the user gives
 # one). The driver and executors get the project's log4j2 configuration and JavaCPP cache through
 # spark.{driver,executor}.defaultJavaOptions, which Spark prepends to any extraJavaOptions or
-# --driver-java-options of the user's, so both apply. The job's exit code is the script's.
+# --driver-java-options of the user's, so both apply; executors of --executor-cores N also get
+# -XX:ActiveProcessorCount=N. The job's exit code is the script's.
 
 # shellcheck source=spark-home.sh
 . "$(dirname "${BASH_SOURCE[0]}")/spark-home.sh"
@@ -91,6 +92,23 @@ laes_run_job() {
       *) user+=("$opt") ;;
     esac
   done
+
+  # Executors of N cores see N processors (-XX:ActiveProcessorCount), as a container with a CPU limit
+  # would: otherwise a standalone executor sizes its GC, JIT and RPC threads for the whole machine.
+  local cores=""
+  for ((i = 0; i < ${#spark_opts[@]}; i++)); do
+    opt=${spark_opts[$i]}
+    case "$opt" in
+      --executor-cores) cores=${spark_opts[$((i + 1))]:-} ;;
+      --executor-cores=*) cores=${opt#*=} ;;
+      --conf|-c) case "${spark_opts[$((i + 1))]:-}" in spark.executor.cores=*) cores=${spark_opts[$((i + 1))]#*=} ;; esac ;;
+      --conf=spark.executor.cores=*) cores=${opt#--conf=*=} ;;
+    esac
+  done
+  case "$cores" in
+    ''|*[!0-9]*|0) ;;
+    *) executor_default="$executor_default -XX:ActiveProcessorCount=$cores" ;;
+  esac
 
   local cmd=("$spark_home/bin/spark-submit")
   [ "$has_props" = 1 ] || cmd+=(--properties-file "$LAES_ROOT/conf/spark-defaults.conf")

@@ -93,6 +93,11 @@ class ClusterIT {
             assertEquals(1, newApps.size(), () -> "applications run on the cluster: " + newApps);
             Set<String> executors = list(WORK_DIR.resolve(newApps.iterator().next()));
             assertEquals(Set.of("0", "1"), executors, "executor directories of the application");
+            for (String e : executors) { // single-core executors size their JVM threads for one processor
+                String command = Files.readString(WORK_DIR.resolve(newApps.iterator().next()).resolve(e).resolve("stderr"))
+                        .lines().filter(l -> l.startsWith("Spark Executor Command:")).findFirst().orElse("");
+                assertTrue(command.contains("\"-XX:ActiveProcessorCount=1\""), () -> "executor " + e + ": " + command);
+            }
 
             // The LAES on the cluster equals the LAES on local[2] (same data, same deterministic sign convention).
             List<String> pretrain = List.of("--data", out.toString(), "--task", "smnist", "--memory-size", "16", "--limit", "600");
