@@ -71,7 +71,7 @@ laes_run_job() {
   laes_jar_has_class "$main_class" || laes_die "$LAES_JOBS_JAR has no class $main_class (rebuild: mvn -B -DskipTests package)"
 
   # Our JVM options go first; a user's own spark.{driver,executor}.defaultJavaOptions is merged.
-  local ours has_props=0 i opt key
+  local ours has_props=0 i opt key cores=
   ours="$(laes_java_options)"
   local driver_default="spark.driver.defaultJavaOptions=$ours"
   local executor_default="spark.executor.defaultJavaOptions=$ours"
@@ -80,11 +80,15 @@ laes_run_job() {
     opt=${spark_opts[$i]}
     case "$opt" in
       --properties-file|--properties-file=*) has_props=1; user+=("$opt") ;;
+      --executor-cores) cores=${spark_opts[$((i + 1))]:-}; user+=("$opt") ;;
+      --executor-cores=*) cores=${opt#*=}; user+=("$opt") ;;
+      --conf=spark.executor.cores=*) cores=${opt#--conf=*=}; user+=("$opt") ;;
       --conf|-c)
         key=${spark_opts[$((i + 1))]:-}
         case "$key" in
           spark.driver.defaultJavaOptions=*) driver_default="$driver_default ${key#*=}"; i=$((i + 1)) ;;
           spark.executor.defaultJavaOptions=*) executor_default="$executor_default ${key#*=}"; i=$((i + 1)) ;;
+          spark.executor.cores=*) cores=${key#*=}; user+=("$opt") ;;
           *) user+=("$opt") ;;
         esac ;;
       --conf=spark.driver.defaultJavaOptions=*) driver_default="$driver_default ${opt#--conf=*=}" ;;
@@ -95,16 +99,6 @@ laes_run_job() {
 
   # Executors of N cores see N processors (-XX:ActiveProcessorCount), as a container with a CPU limit
   # would: otherwise a standalone executor sizes its GC, JIT and RPC threads for the whole machine.
-  local cores=""
-  for ((i = 0; i < ${#spark_opts[@]}; i++)); do
-    opt=${spark_opts[$i]}
-    case "$opt" in
-      --executor-cores) cores=${spark_opts[$((i + 1))]:-} ;;
-      --executor-cores=*) cores=${opt#*=} ;;
-      --conf|-c) case "${spark_opts[$((i + 1))]:-}" in spark.executor.cores=*) cores=${spark_opts[$((i + 1))]#*=} ;; esac ;;
-      --conf=spark.executor.cores=*) cores=${opt#--conf=*=} ;;
-    esac
-  done
   case "$cores" in
     ''|*[!0-9]*|0) ;;
     *) executor_default="$executor_default -XX:ActiveProcessorCount=$cores" ;;

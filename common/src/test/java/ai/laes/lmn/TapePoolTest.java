@@ -93,7 +93,7 @@ class TapePoolTest {
         for (int quiet = 0, i = 0; quiet < 3 && i < 100; i++) {
             System.gc();
             Thread.sleep(50);
-            long now = TapePool.counts()[2];
+            long now = TapePool.returned();
             quiet = now == returned ? quiet + 1 : 0;
             returned = now;
         }
