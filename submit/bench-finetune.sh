@@ -13,7 +13,9 @@
 # local[2] and the cluster over local[1], and the two-executor over the one-executor cluster,
 # beside the ceiling this machine allows: twice the lone minibatch step time over the step time
 # of two threads stepping at once. --repeat R runs the whole sequence R times, interleaved (the
-# machine's load drifts), and prints each pass and the median speed-ups. Results are appended to
+# machine's load drifts), and prints each pass and the median speed-ups, then where each run's
+# rounds spent their time (job wall, slowest task, the two tasks' spread, task time outside the
+# run, the driver's time between rounds; from Spark's task metrics). Results are appended to
 # out/bench-finetune/results.tsv.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
@@ -27,7 +29,7 @@ while [ $# -gt 0 ]; do
     --frequency) frequency=$2; shift 2 ;;
     --repeat) repeat=$2; shift 2 ;;
     --no-cluster) cluster=0; shift ;;
-    -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "error: unknown option '$1' (see submit/bench-finetune.sh --help)" >&2; exit 2 ;;
   esac
 done
@@ -36,11 +38,13 @@ mnist="$root/data/mnist"
 out="$root/out/bench-finetune"
 mkdir -p "$out"
 results="$out/results-$(date +%Y%m%d-%H%M%S).tsv"
+timings="${results%.tsv}-rounds.txt"
 bench() { # label spark-options...
   local label=$1; shift
   (. "$root/submit/lib/run-job.sh"; laes_run_job ai.laes.jobs.bench.FinetuneBenchmark "$@" --driver-memory 3g -- \
     "$mnist" "$results" "$label" "$model" "$examples" "$batch" "$frequency") > "$out/$label.log" 2>&1 \
     || { echo "error: the $label run failed (log: $out/$label.log)" >&2; exit 1; }
+  grep '^round timing ' "$out/$label.log" | sed 's/^round timing //' >> "$timings" || true
 }
 case "$repeat" in ''|*[!0-9]*|0) echo "error: --repeat '$repeat': expected a positive integer" >&2; exit 2 ;; esac
 laes_log "model $model, $examples examples, batch $batch, averaging every $frequency minibatches, $repeat pass(es); logs in $out"
@@ -86,3 +90,8 @@ awk -F'\t' '
                   printf ", cluster / local1 %.2fx, cluster / cluster1 %.2fx", mc, mc1 }
     printf "\n"
   }' "$results"
+echo
+echo "where each measured round's time goes (Spark task metrics: a task's run is its time on the executor, inside it DL4J's fit per"
+echo "minibatch and, outside fit, getting the broadcast and building the worker network, DataSets and result; outside the run: launch,"
+echo "deserialisation and sending the result back):"
+cat "$timings"

@@ -1,5 +1,7 @@
 package ai.laes.train;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 import org.apache.spark.api.java.JavaRDD;
@@ -8,6 +10,7 @@ import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.spark.api.RDDTrainingApproach;
 import org.deeplearning4j.spark.api.Repartition;
+import org.deeplearning4j.spark.api.TrainingHook;
 import org.deeplearning4j.spark.impl.multilayer.SparkDl4jMultiLayer;
 import org.deeplearning4j.spark.impl.paramavg.ParameterAveragingTrainingMaster;
 import org.nd4j.linalg.dataset.DataSet;
@@ -57,6 +60,14 @@ public final class ParameterAveragingTrainer {
     /** The driver's network (updated in place by every round). */
     public MultiLayerNetwork network() {
         return spark.getNetwork();
+    }
+
+    /** Adds a hook the workers call around every minibatch from the next round on (e.g. a benchmark's timer). */
+    public void addTrainingHook(TrainingHook hook) {
+        // The builder keeps its hooks in a fixed-size list, which DL4J's addHook cannot grow.
+        List<TrainingHook> hooks = new ArrayList<>(master.getTrainingHookList());
+        hooks.add(hook);
+        master.setTrainingHookList(hooks);
     }
 
     public int workers() {

@@ -14,12 +14,16 @@ import ai.laes.spark.SparkTestBase;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerJobStart;
+import org.apache.spark.util.LongAccumulator;
+import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.spark.api.TrainingHook;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
+import org.nd4j.linalg.dataset.api.MultiDataSet;
 
 /**
  * Spark parameter averaging against single-machine training, after DL4J's own tests: one worker
@@ -101,6 +105,7 @@ class ParameterAveragingEquivalenceTest extends SparkTestBase {
         assertTrue(moved > 1e-3, "training moved the parameters by " + moved);
     }
 
+    /** Also: a hook added to the trainer runs around every minibatch, beside the tape hook. */
     @Test
     void eachRoundIsOneSparkJobWithTheCountTheRoundHolds() throws Exception {
         List<LabeledImage> images = TrainFixtures.images(100, 4); // 7 minibatches of 16: rounds of 4 and 3
@@ -113,6 +118,8 @@ class ParameterAveragingEquivalenceTest extends SparkTestBase {
             assertEquals(plan.round(r).count(), plan.minibatches(r), "round " + r);
         }
         assertEquals(3, plan.minibatches(1));
+        LongAccumulator fitted = jsc.sc().longAccumulator("minibatches fitted");
+        trainer.addTrainingHook(new CountingHook(fitted));
         AtomicInteger jobs = new AtomicInteger();
         SparkListener counter = new SparkListener() {
             @Override
@@ -131,5 +138,26 @@ class ParameterAveragingEquivalenceTest extends SparkTestBase {
         }
         assertEquals(plan.rounds(), jobs.get(), "Spark jobs: one training job per round, no count job");
         assertEquals(4, trainer.network().getIterationCount(), "two rounds of two steps per worker");
+        assertEquals(7, fitted.value(), "minibatches the added hook saw fitted");
+    }
+
+    /** Counts the minibatches fitted on the workers. */
+    private record CountingHook(LongAccumulator fitted) implements TrainingHook {
+        @Override
+        public void preUpdate(org.nd4j.linalg.dataset.api.DataSet minibatch, Model model) {
+        }
+
+        @Override
+        public void postUpdate(org.nd4j.linalg.dataset.api.DataSet minibatch, Model model) {
+            fitted.add(1);
+        }
+
+        @Override
+        public void preUpdate(MultiDataSet minibatch, Model model) {
+        }
+
+        @Override
+        public void postUpdate(MultiDataSet minibatch, Model model) {
+        }
     }
 }

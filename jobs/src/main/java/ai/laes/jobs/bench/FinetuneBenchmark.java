@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.TimeoutException;
 
 import ai.laes.data.LabeledImage;
 import ai.laes.data.MnistImages;
@@ -55,7 +56,7 @@ public final class FinetuneBenchmark {
     private FinetuneBenchmark() {
     }
 
-    public static void main(String[] args) throws IOException {
+    public static void main(String[] args) throws IOException, TimeoutException {
         if (args.length < 3) {
             System.err.println("usage: FinetuneBenchmark MNIST_DIR RESULTS LABEL [MODEL=lmn|lstm] [EXAMPLES=5120] [BATCH=64] [FREQUENCY=5] [WARM_UP_ROUNDS=4]");
             System.exit(JobLauncher.USAGE_ERROR);
@@ -90,8 +91,14 @@ public final class FinetuneBenchmark {
             w.release();
 
             EpochPlan plan = EpochPlan.of(rdd, examples, 1, 1, batch, workers, frequency);
+            RoundTimings timings = new RoundTimings("benchmark " + args[2]);
+            sc.sc().addSparkListener(timings);
+            FitTimeHook fitTime = new FitTimeHook(sc.sc().longAccumulator("fit nanoseconds"), sc.sc().longAccumulator("fits"));
+            trainer.addTrainingHook(fitTime);
             ParameterAveragingTrainer.EpochResult r = trainer.fitEpoch(plan, batches, "benchmark " + args[2]);
             plan.release();
+            sc.sc().listenerBus().waitUntilEmpty();
+            System.out.println("round timing " + args[2] + " " + timings.summary(fitTime.fitSeconds(), fitTime.fits()));
             long stepsPerWorker = (long) Math.ceil(examples / (double) batch / workers);
             double overhead = (r.seconds() - stepsPerWorker * step) / plan.rounds();
             String line = String.format(Locale.ROOT, "%s\t%s\t%d\t%d\t%.1f\t%.2f\t%d\t%.3f\t%.2f\t%.3f\t%.2f",
