@@ -13,7 +13,9 @@ import ai.laes.lmn.init.LmnInitializer;
 import ai.laes.spark.SparkTestBase;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.scheduler.SparkListener;
+import org.apache.spark.scheduler.SparkListenerBlockUpdated;
 import org.apache.spark.scheduler.SparkListenerJobStart;
+import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.util.LongAccumulator;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -105,7 +107,10 @@ class ParameterAveragingEquivalenceTest extends SparkTestBase {
         assertTrue(moved > 1e-3, "training moved the parameters by " + moved);
     }
 
-    /** Also: a hook added to the trainer runs around every minibatch, beside the tape hook. */
+    /**
+     * Also: no round's DataSets are serialised into the block store (DL4J's default persist), and a
+     * hook added to the trainer runs around every minibatch, beside the tape hook.
+     */
     @Test
     void eachRoundIsOneSparkJobWithTheCountTheRoundHolds() throws Exception {
         List<LabeledImage> images = TrainFixtures.images(100, 4); // 7 minibatches of 16: rounds of 4 and 3
@@ -121,10 +126,19 @@ class ParameterAveragingEquivalenceTest extends SparkTestBase {
         LongAccumulator fitted = jsc.sc().longAccumulator("minibatches fitted");
         trainer.addTrainingHook(new CountingHook(fitted));
         AtomicInteger jobs = new AtomicInteger();
+        AtomicInteger serializedBlocks = new AtomicInteger();
         SparkListener counter = new SparkListener() {
             @Override
             public void onJobStart(SparkListenerJobStart start) {
                 jobs.incrementAndGet();
+            }
+
+            @Override
+            public void onBlockUpdated(SparkListenerBlockUpdated update) {
+                StorageLevel level = update.blockUpdatedInfo().storageLevel();
+                if (update.blockUpdatedInfo().blockId().isRDD() && level.isValid() && !level.deserialized()) {
+                    serializedBlocks.incrementAndGet();
+                }
             }
         };
         jsc.sc().addSparkListener(counter);
@@ -137,6 +151,7 @@ class ParameterAveragingEquivalenceTest extends SparkTestBase {
             plan.release();
         }
         assertEquals(plan.rounds(), jobs.get(), "Spark jobs: one training job per round, no count job");
+        assertEquals(0, serializedBlocks.get(), "RDD blocks stored serialised while training");
         assertEquals(4, trainer.network().getIterationCount(), "two rounds of two steps per worker");
         assertEquals(7, fitted.value(), "minibatches the added hook saw fitted");
     }

@@ -41,7 +41,8 @@ import org.nd4j.linalg.dataset.DataSet;
  * minibatch step measured in the driver just before, and the averaging overhead per round (epoch
  * time minus the steps one worker does, divided by the rounds), and the step time with two threads
  * stepping at once, whose ratio to the lone step bounds the speed-up two workers can reach on this
- * machine (shared caches, memory bandwidth, clock). {@code submit/bench-finetune.sh}
+ * machine (shared caches, memory bandwidth, clock). Then one line, "round timing LABEL ...", with
+ * where the measured rounds' time went ({@link RoundTimings}). {@code submit/bench-finetune.sh}
  * runs it on local[1], local[2] and the cluster with one and two executors and prints the ratios.
  *
  * <p>Arguments: MNIST_DIR RESULTS LABEL [MODEL=lmn|lstm] [EXAMPLES=5120] [BATCH=64] [FREQUENCY=5] [WARM_UP_ROUNDS=4].
