@@ -44,7 +44,7 @@ bench() { # label spark-options...
   (. "$root/submit/lib/run-job.sh"; laes_run_job ai.laes.jobs.bench.FinetuneBenchmark "$@" --driver-memory 3g -- \
     "$mnist" "$results" "$label" "$model" "$examples" "$batch" "$frequency") > "$out/$label.log" 2>&1 \
     || { echo "error: the $label run failed (log: $out/$label.log)" >&2; exit 1; }
-  grep '^round timing ' "$out/$label.log" | sed 's/^round timing //' >> "$timings" || true
+  sed -n 's/^round timing //p' "$out/$label.log" >> "$timings"
 }
 case "$repeat" in ''|*[!0-9]*|0) echo "error: --repeat '$repeat': expected a positive integer" >&2; exit 2 ;; esac
 laes_log "model $model, $examples examples, batch $batch, averaging every $frequency minibatches, $repeat pass(es); logs in $out"

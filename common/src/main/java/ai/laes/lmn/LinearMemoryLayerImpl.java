@@ -188,14 +188,19 @@ public class LinearMemoryLayerImpl extends BaseRecurrentLayer<LinearMemoryLayer>
         }
     }
 
+    /** The layer inside any wrappers (LastTimeStep and the like) of {@code layer}. */
+    public static org.deeplearning4j.nn.api.Layer unwrapped(org.deeplearning4j.nn.api.Layer layer) {
+        org.deeplearning4j.nn.api.Layer l = layer;
+        while (l instanceof BaseWrapperLayer w) {
+            l = w.getUnderlying();
+        }
+        return l;
+    }
+
     /** Gives back the tapes of every LMN layer of {@code net} ({@link #releaseTape()}), wrapped ones included. */
     public static void releaseTapes(MultiLayerNetwork net) {
         for (org.deeplearning4j.nn.api.Layer layer : net.getLayers()) {
-            org.deeplearning4j.nn.api.Layer l = layer;
-            while (l instanceof BaseWrapperLayer w) {
-                l = w.getUnderlying();
-            }
-            if (l instanceof LinearMemoryLayerImpl lmn) {
+            if (unwrapped(layer) instanceof LinearMemoryLayerImpl lmn) {
                 lmn.releaseTape();
             }
         }

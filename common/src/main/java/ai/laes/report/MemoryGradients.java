@@ -1,8 +1,8 @@
 package ai.laes.report;
 
+import ai.laes.lmn.LinearMemoryLayerImpl;
 import ai.laes.lmn.LinearMemoryParamInitializer;
 import org.deeplearning4j.nn.api.Layer;
-import org.deeplearning4j.nn.layers.wrapper.BaseWrapperLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -40,11 +40,7 @@ public final class MemoryGradients {
 
     /** The parameters of an LMN classifier built by {@code LmnNetworks.lmnClassifier} (layer 0 memory, layer 1 output). */
     public static MemoryGradients of(MultiLayerNetwork net) {
-        Layer memory = net.getLayer(0);
-        while (memory instanceof BaseWrapperLayer w) {
-            memory = w.getUnderlying();
-        }
-        return new MemoryGradients(memory, net.getLayer(1));
+        return new MemoryGradients(LinearMemoryLayerImpl.unwrapped(net.getLayer(0)), net.getLayer(1));
     }
 
     /** The forward pass of one batch: h_t and m_t for t = 1..T (index t-1), float64. */

@@ -2,7 +2,6 @@ package ai.laes.train;
 
 import ai.laes.lmn.LinearMemoryLayerImpl;
 import org.deeplearning4j.nn.api.Layer;
-import org.deeplearning4j.nn.layers.wrapper.BaseWrapperLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -19,10 +18,7 @@ public final class LmnStateProbe implements StateGradientProbe {
         copy.setInput(features);
         copy.setLabels(labels);
         copy.computeGradientAndScore();
-        Layer layer = copy.getLayer(0);
-        while (layer instanceof BaseWrapperLayer wrapper) {
-            layer = wrapper.getUnderlying();
-        }
+        Layer layer = LinearMemoryLayerImpl.unwrapped(copy.getLayer(0));
         if (!(layer instanceof LinearMemoryLayerImpl lmn)) {
             throw new IllegalArgumentException("LmnStateProbe needs a LinearMemoryLayer first, got " + layer.getClass().getSimpleName());
         }

@@ -5,9 +5,7 @@ import java.lang.ref.WeakReference;
 import ai.laes.lmn.LinearMemoryLayerImpl;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.spark.api.TrainingHook;
 import org.nd4j.linalg.dataset.api.DataSet;
-import org.nd4j.linalg.dataset.api.MultiDataSet;
 
 /**
  * Gives a finished worker network's LMN tapes back for the next round. DL4J's parameter-averaging
@@ -17,7 +15,7 @@ import org.nd4j.linalg.dataset.api.MultiDataSet;
  * it starts fitting a new network, the network it fitted before is done with: its tapes go back
  * to the pool just before the new network's first forward pass leases one.
  */
-final class TapeReturningHook implements TrainingHook {
+final class TapeReturningHook extends MinibatchHook {
     private static final long serialVersionUID = 1L;
     /** The worker network each thread fitted last (weakly: a finished network stays collectable). */
     private static final ThreadLocal<WeakReference<MultiLayerNetwork>> LAST = new ThreadLocal<>();
@@ -35,17 +33,5 @@ final class TapeReturningHook implements TrainingHook {
             }
             LAST.set(new WeakReference<>(net));
         }
-    }
-
-    @Override
-    public void postUpdate(DataSet minibatch, Model model) {
-    }
-
-    @Override
-    public void preUpdate(MultiDataSet minibatch, Model model) {
-    }
-
-    @Override
-    public void postUpdate(MultiDataSet minibatch, Model model) {
     }
 }

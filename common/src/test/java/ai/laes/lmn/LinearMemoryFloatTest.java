@@ -49,11 +49,6 @@ class LinearMemoryFloatTest {
         }
     }
 
-    static LinearMemoryLayerImpl lmn(MultiLayerNetwork net) {
-        org.deeplearning4j.nn.api.Layer l = net.getLayer(0);
-        return (LinearMemoryLayerImpl) (l instanceof org.deeplearning4j.nn.layers.wrapper.BaseWrapperLayer w ? w.getUnderlying() : l);
-    }
-
     /** The FLOAT backward pass (Java element loops, bulk conversions) against the gradient-checked DOUBLE one. */
     @ParameterizedTest(name = "lastStep={0} masked={1}")
     @CsvSource({"true, false", "true, true", "false, true"})
@@ -88,8 +83,8 @@ class LinearMemoryFloatTest {
             assertEquals(expected[i], actual[i], 1e-5 * scale, "gradient component " + i);
         }
         // dL/dm_t at every step, including those whose incoming epsilon was zero (all but the last with LastTimeStep)
-        double[] normsDouble = lmn(net).memoryGradientNorms();
-        double[] normsFloat = lmn(f).memoryGradientNorms();
+        double[] normsDouble = ((LinearMemoryLayerImpl) LinearMemoryLayerImpl.unwrapped(net.getLayer(0))).memoryGradientNorms();
+        double[] normsFloat = ((LinearMemoryLayerImpl) LinearMemoryLayerImpl.unwrapped(f.getLayer(0))).memoryGradientNorms();
         double top = java.util.Arrays.stream(normsDouble).max().orElse(0);
         assertTrue(normsDouble[0] > 1e-6 * top, "the gradient reaches the first step");
         for (int t = 0; t < normsDouble.length; t++) {

@@ -19,13 +19,11 @@ import org.apache.spark.storage.StorageLevel;
 import org.apache.spark.util.LongAccumulator;
 import org.deeplearning4j.nn.api.Model;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.spark.api.TrainingHook;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
-import org.nd4j.linalg.dataset.api.MultiDataSet;
 
 /**
  * Spark parameter averaging against single-machine training, after DL4J's own tests: one worker
@@ -157,22 +155,16 @@ class ParameterAveragingEquivalenceTest extends SparkTestBase {
     }
 
     /** Counts the minibatches fitted on the workers. */
-    private record CountingHook(LongAccumulator fitted) implements TrainingHook {
-        @Override
-        public void preUpdate(org.nd4j.linalg.dataset.api.DataSet minibatch, Model model) {
+    private static final class CountingHook extends MinibatchHook {
+        private final LongAccumulator fitted;
+
+        CountingHook(LongAccumulator fitted) {
+            this.fitted = fitted;
         }
 
         @Override
         public void postUpdate(org.nd4j.linalg.dataset.api.DataSet minibatch, Model model) {
             fitted.add(1);
-        }
-
-        @Override
-        public void preUpdate(MultiDataSet minibatch, Model model) {
-        }
-
-        @Override
-        public void postUpdate(MultiDataSet minibatch, Model model) {
         }
     }
 }

@@ -2,7 +2,6 @@ package ai.laes.train;
 
 import ai.laes.lmn.LinearMemoryLayerImpl;
 import ai.laes.lmn.init.LmnInitializer;
-import org.deeplearning4j.nn.layers.wrapper.BaseWrapperLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.dataset.DataSet;
@@ -45,6 +44,6 @@ class TapeReturningHookTest {
     }
 
     private static LinearMemoryLayerImpl lmn(MultiLayerNetwork net) {
-        return (LinearMemoryLayerImpl) ((BaseWrapperLayer) net.getLayer(0)).getUnderlying();
+        return (LinearMemoryLayerImpl) LinearMemoryLayerImpl.unwrapped(net.getLayer(0));
     }
 }

@@ -2,9 +2,9 @@ package ai.laes.lmn.init;
 
 import ai.laes.io.InputException;
 import ai.laes.lmn.LinearMemoryLayer;
+import ai.laes.lmn.LinearMemoryLayerImpl;
 import ai.laes.lmn.LinearMemoryParamInitializer;
 import org.deeplearning4j.nn.api.Layer;
-import org.deeplearning4j.nn.layers.wrapper.BaseWrapperLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -31,10 +31,7 @@ public final class LmnParameters {
         if (layerIndex < 0 || layerIndex >= net.getnLayers()) {
             throw new InputException("layerIndex " + layerIndex + " is outside the network's " + net.getnLayers() + " layers");
         }
-        Layer layer = net.getLayer(layerIndex);
-        while (layer instanceof BaseWrapperLayer) {
-            layer = ((BaseWrapperLayer) layer).getUnderlying();
-        }
+        Layer layer = LinearMemoryLayerImpl.unwrapped(net.getLayer(layerIndex));
         if (!(layer.conf().getLayer() instanceof LinearMemoryLayer)) {
             throw new InputException("layer " + layerIndex + " is a " + layer.conf().getLayer().getClass().getSimpleName()
                     + ", not a LinearMemoryLayer");

@@ -1,17 +1,16 @@
 package ai.laes.jobs.bench;
 
+import ai.laes.train.MinibatchHook;
 import org.apache.spark.util.LongAccumulator;
 import org.deeplearning4j.nn.api.Model;
-import org.deeplearning4j.spark.api.TrainingHook;
 import org.nd4j.linalg.dataset.api.DataSet;
-import org.nd4j.linalg.dataset.api.MultiDataSet;
 
 /**
  * Adds up, on the executors, the time DL4J's workers spend inside {@code fit(minibatch)}; the rest
  * of a task's run is the worker's own overhead (getting the broadcast, building the network, the
  * DataSets, the result). Each task deserialises its own copy, so the start time is per task thread.
  */
-final class FitTimeHook implements TrainingHook {
+final class FitTimeHook extends MinibatchHook {
     private static final long serialVersionUID = 1L;
     private final LongAccumulator fitNanos;
     private final LongAccumulator fits;
@@ -41,13 +40,5 @@ final class FitTimeHook implements TrainingHook {
     public void postUpdate(DataSet minibatch, Model model) {
         fitNanos.add(System.nanoTime() - start);
         fits.add(1);
-    }
-
-    @Override
-    public void preUpdate(MultiDataSet minibatch, Model model) {
-    }
-
-    @Override
-    public void postUpdate(MultiDataSet minibatch, Model model) {
     }
 }
