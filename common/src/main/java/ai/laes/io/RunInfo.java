@@ -8,6 +8,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
 
+import ai.laes.numerics.BlasCanary;
+import ai.laes.numerics.NativePlatform;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import org.apache.hadoop.conf.Configuration;
@@ -29,6 +31,7 @@ public final class RunInfo {
         root.put("started", Instant.now().toString());
         root.put("options", new LinkedHashMap<>(options));
         root.put("versions", versions());
+        root.put("platform", NativePlatform.describeAsMap());
         root.put("inputs", inputs);
     }
 
@@ -54,9 +57,13 @@ public final class RunInfo {
         return this;
     }
 
-    /** Writes the record with the finish time and {@code stageSeconds}. */
+    /**
+     * Writes the record with the finish time, {@code stageSeconds} and what the driver's BLAS canary
+     * measured ({@link BlasCanary}).
+     */
     public void write(Path path, Configuration conf, Map<String, Double> stageSeconds) {
         root.put("finished", Instant.now().toString());
+        root.put("blas_canary", BlasCanary.report());
         root.put("seconds", stageSeconds);
         writeJson(path, conf, root);
     }
@@ -84,8 +91,7 @@ public final class RunInfo {
 
     /**
      * Versions of the product, Java, Scala, Spark, Hadoop and Deeplearning4j on this JVM, and the
-     * BLAS ND4J was told to load: "bundled" (the OpenBLAS of ND4J's JavaCPP presets) or the
-     * library name given by {@code -Dorg.bytedeco.openblas.load}.
+     * BLAS ND4J was told to load (see {@link NativePlatform}).
      */
     public static Map<String, String> versions() {
         Map<String, String> v = new LinkedHashMap<>();
@@ -94,10 +100,9 @@ public final class RunInfo {
         v.put("scala", scala.util.Properties.versionNumberString());
         v.put("spark", org.apache.spark.package$.MODULE$.SPARK_VERSION());
         v.put("hadoop", org.apache.hadoop.util.VersionInfo.getVersion());
-        v.put("deeplearning4j", mavenVersion("org.deeplearning4j", "deeplearning4j-nn"));
-        v.put("nd4j", mavenVersion("org.nd4j", "nd4j-api"));
-        String blas = System.getProperty("org.bytedeco.openblas.load", "");
-        v.put("blas", blas.isEmpty() ? "bundled openblas " + mavenVersion("org.bytedeco", "openblas") : blas);
+        v.put("deeplearning4j", NativePlatform.mavenVersion("org.deeplearning4j", "deeplearning4j-nn"));
+        v.put("nd4j", NativePlatform.mavenVersion("org.nd4j", "nd4j-api"));
+        v.put("blas", String.valueOf(NativePlatform.describeAsMap().get("blas")));
         return v;
     }
 
@@ -107,20 +112,6 @@ public final class RunInfo {
             if (in != null) {
                 p.load(in);
             }
-            return p.getProperty("version", "unknown");
-        } catch (IOException e) {
-            return "unknown";
-        }
-    }
-
-    private static String mavenVersion(String group, String artifact) {
-        String resource = "/META-INF/maven/" + group + "/" + artifact + "/pom.properties";
-        try (InputStream in = RunInfo.class.getResourceAsStream(resource)) {
-            if (in == null) {
-                return "unknown";
-            }
-            Properties p = new Properties();
-            p.load(in);
             return p.getProperty("version", "unknown");
         } catch (IOException e) {
             return "unknown";

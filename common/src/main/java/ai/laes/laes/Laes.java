@@ -1,5 +1,6 @@
 package ai.laes.laes;
 
+import ai.laes.numerics.NumericsCheckFailed;
 import ai.laes.spark.Stages;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.storage.StorageLevel;
@@ -30,6 +31,16 @@ public final class Laes {
     /** As {@link #fit(JavaRDD, int, int, SvdRoute, GramRoute)}, timing each pass as a stage of {@code stages}. */
     public static LaesModel fit(JavaRDD<double[]> sequences, int k, int p, SvdRoute route, GramRoute gramRoute,
             Stages stages) {
+        return fit(sequences, k, p, route, gramRoute, EigenSolver.NETLIB, stages);
+    }
+
+    /**
+     * As {@link #fit(JavaRDD, int, int, SvdRoute, GramRoute, Stages)} with the given eigen-solver. The
+     * eigendecomposition and the stability of the result are checked ({@link LaesChecks}); a failed check
+     * throws {@link NumericsCheckFailed}.
+     */
+    public static LaesModel fit(JavaRDD<double[]> sequences, int k, int p, SvdRoute route, GramRoute gramRoute,
+            EigenSolver solver, Stages stages) {
         boolean cacheHere = sequences.getStorageLevel().equals(StorageLevel.NONE());
         if (cacheHere) {
             sequences.persist(StorageLevel.MEMORY_AND_DISK());
@@ -44,7 +55,7 @@ public final class Laes {
                 double[] m = stages.run("LAES: Gram", () ->
                         SequenceGram.compute(sequences, k, stats.maxSteps(), stats.mu(), gramRoute));
                 components = stages.run("LAES: eigen", () -> LaesSolver.topComponents(
-                        LaesGram.assemble(m, stats.maxSteps(), k), stats.maxSteps() * k, p));
+                        LaesGram.assemble(m, stats.maxSteps(), k), stats.maxSteps() * k, p, solver));
             }
             LaesModel model = LaesModel.fromComponents(components, stats.mu(), stats.maxSteps());
             LOG.info("LAES fitted ({} route): p={}, T={}, k={}, s_p/s_1={}, explained variance={}", route, p,

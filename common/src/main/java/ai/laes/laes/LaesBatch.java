@@ -1,6 +1,7 @@
 package ai.laes.laes;
 
 import java.util.List;
+import ai.laes.numerics.BlasCanary;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -69,6 +70,7 @@ final class LaesBatch implements AutoCloseable {
 
     /** Z: the sequences centred and end-aligned to {@link #steps}, one row each. */
     private INDArray centred(List<double[]> sequences) {
+        BlasCanary.verifyOnce(); // this JVM's DGEMM, before encoding
         int longest = 0;
         for (double[] s : sequences) {
             longest = Math.max(longest, s.length / k);

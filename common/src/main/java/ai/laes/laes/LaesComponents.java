@@ -13,9 +13,14 @@ public final class LaesComponents {
     private final int p;
     private final double[] singularValues;
     private final double trace;
+    private final LaesChecks.EigenFigures checked;
 
-    /** Takes ownership of {@code up} and flips column signs in place. */
-    public LaesComponents(double[] up, int rows, int p, double[] singularValues, double trace) {
+    /**
+     * Takes ownership of {@code up} and flips column signs in place; {@code checked} are the figures
+     * of the check the decomposition passed ({@link LaesChecks}).
+     */
+    public LaesComponents(double[] up, int rows, int p, double[] singularValues, double trace,
+            LaesChecks.EigenFigures checked) {
         if (up.length != (long) rows * p || singularValues.length < p) {
             throw new IllegalArgumentException("U_p must be " + rows + " x " + p + " with at least p singular values");
         }
@@ -24,6 +29,7 @@ public final class LaesComponents {
         this.p = p;
         this.singularValues = singularValues.clone();
         this.trace = trace;
+        this.checked = checked;
         normalizeSigns();
     }
 
@@ -66,5 +72,10 @@ public final class LaesComponents {
 
     public double trace() {
         return trace;
+    }
+
+    /** The figures of the eigendecomposition's check. */
+    public LaesChecks.EigenFigures checked() {
+        return checked;
     }
 }

@@ -4,7 +4,9 @@ import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.function.BiFunction;
 import java.util.function.Function;
@@ -33,9 +35,11 @@ public final class LaesModel implements Serializable {
     private final int maxSteps;
     private final int k;
     private final int p;
+    private final LaesChecks.EigenFigures eigenChecked;
+    private final LaesChecks.StabilityFigures stability;
 
     private LaesModel(double[] a, double[] b, double[] mu, double[] singularValues, double trace,
-                      int maxSteps, int p) {
+                      int maxSteps, int p, LaesChecks.EigenFigures eigenChecked) {
         this.a = a;
         this.b = b;
         this.mu = mu.clone();
@@ -44,9 +48,14 @@ public final class LaesModel implements Serializable {
         this.maxSteps = maxSteps;
         this.k = mu.length;
         this.p = p;
+        this.eigenChecked = eigenChecked;
+        this.stability = LaesChecks.stability(a(), b());
     }
 
-    /** A = U_p^T P (first k rows of U_p, transposed); B = sum_{i>=1} U_p[block i]^T U_p[block i-1]. */
+    /**
+     * A = U_p^T P (first k rows of U_p, transposed); B = sum_{i>=1} U_p[block i]^T U_p[block i-1].
+     * Checks the result's stability ({@link LaesChecks#stability}): an unstable LAES is never returned.
+     */
     public static LaesModel fromComponents(LaesComponents u, double[] mu, int maxSteps) {
         int k = mu.length;
         int p = u.p();
@@ -68,7 +77,7 @@ public final class LaesModel implements Serializable {
                 }
             }
         }
-        return new LaesModel(a, b, mu, u.singularValues(), u.trace(), maxSteps, p);
+        return new LaesModel(a, b, mu, u.singularValues(), u.trace(), maxSteps, p, u.checked());
     }
 
     /** A, p x k. */
@@ -100,6 +109,22 @@ public final class LaesModel implements Serializable {
 
     public int memorySize() {
         return p;
+    }
+
+    /**
+     * The figures of the checks this LAES passed, for {@code metrics.json}: orthonormality_error and
+     * eigen_residual of its eigendecomposition (the residual is null on the literal route, which never
+     * forms G), spectral_norm_B, spectral_radius_B, and the extremes of diag(A A^T + B B^T).
+     */
+    public Map<String, Object> checks() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("orthonormality_error", eigenChecked.orthonormalityError());
+        m.put("eigen_residual", Double.isNaN(eigenChecked.residual()) ? null : eigenChecked.residual());
+        m.put("spectral_norm_B", stability.spectralNormB());
+        m.put("spectral_radius_B", stability.spectralRadiusB());
+        m.put("diag_AAt_BBt_min", stability.diagMin());
+        m.put("diag_AAt_BBt_max", stability.diagMax());
+        return m;
     }
 
     /** s_p / s_1. */

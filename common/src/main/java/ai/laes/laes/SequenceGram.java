@@ -1,5 +1,6 @@
 package ai.laes.laes;
 
+import ai.laes.numerics.BlasCanary;
 import ai.laes.spark.Stages;
 import java.util.Collections;
 import java.util.Iterator;
@@ -75,6 +76,7 @@ public final class SequenceGram {
         if (!sequences.hasNext()) {
             return null;
         }
+        BlasCanary.verifyOnce(); // this executor's DGEMM, before its Gram
         int n = maxSteps * mu.length;
         long start = System.nanoTime();
         double[] block = new double[blockRows * n];

@@ -54,7 +54,8 @@ public final class XiRoute {
                     () -> sequences.map(seq -> prefixEnergy(seq, mu)).reduce(Double::sum));
             LOG.info("LAES literal SVD of Xi ({} x {}) in {} ms", stats.totalSteps(), n,
                     (System.nanoTime() - start) / 1_000_000);
-            return new LaesComponents(up, n, p, s, trace);
+            double orthonormality = LaesChecks.requireOrthonormal(up, n, p);
+            return new LaesComponents(up, n, p, s, trace, new LaesChecks.EigenFigures(orthonormality, Double.NaN));
         } finally {
             rows.unpersist(false);
         }

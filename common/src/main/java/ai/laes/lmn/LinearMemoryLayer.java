@@ -1,6 +1,7 @@
 package ai.laes.lmn;
 
 import ai.laes.io.InputException;
+import ai.laes.numerics.BlasCanary;
 import org.deeplearning4j.nn.api.ParamInitializer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
@@ -55,6 +56,7 @@ public class LinearMemoryLayer extends BaseRecurrentLayer {
         if (nH <= 0) {
             throw new InputException("LinearMemoryLayer nH: functional size must be positive, got " + nH);
         }
+        BlasCanary.verifyOnce(); // this JVM's SGEMM / DGEMM, before its first LMN step
         LinearMemoryLayerImpl layer = new LinearMemoryLayerImpl(conf, networkDataType);
         layer.setListeners(trainingListeners);
         layer.setIndex(layerIndex);

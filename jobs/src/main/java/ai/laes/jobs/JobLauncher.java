@@ -5,6 +5,9 @@ import java.util.Map;
 
 import ai.laes.data.SequenceTask;
 import ai.laes.io.InputException;
+import ai.laes.numerics.BlasCanary;
+import ai.laes.numerics.NumericsCheckFailed;
+import ai.laes.laes.EigenSolver;
 import ai.laes.laes.GramRoute;
 import ai.laes.laes.SvdRoute;
 import org.apache.spark.sql.SparkSession;
@@ -41,7 +44,8 @@ public final class JobLauncher {
                     .setDefaultValueProvider(new HoconDefaults(name, HoconDefaults.configFile(args)))
                     .registerConverter(SequenceTask.class, v -> typed(() -> SequenceTask.parse(v)))
                     .registerConverter(SvdRoute.class, v -> choice(SvdRoute.class, "--svd", v))
-                    .registerConverter(GramRoute.class, v -> choice(GramRoute.class, "--gram", v));
+                    .registerConverter(GramRoute.class, v -> choice(GramRoute.class, "--gram", v))
+                    .registerConverter(EigenSolver.class, v -> choice(EigenSolver.class, "--eigen-solver", v));
             CommandLine.ParseResult parsed = cli.parseArgs(args);
             if (parsed.isUsageHelpRequested()) {
                 cli.usage(System.out);
@@ -122,16 +126,22 @@ public final class JobLauncher {
 
     private static <O> int runWith(String name, O options, Job<O> job, SparkSession spark) {
         try {
+            BlasCanary.verifyOnce(); // the driver's native products, before any work
             job.run(options, spark);
             return OK;
         } catch (InputException e) {
             System.err.println(name + ": error: " + e.getMessage());
             return USAGE_ERROR;
         } catch (Throwable e) {
-            InputException input = inputCause(e);
+            InputException input = causeOfType(e, InputException.class);
             if (input != null) {
                 System.err.println(name + ": error: " + input.getMessage());
                 return USAGE_ERROR;
+            }
+            NumericsCheckFailed numerics = causeOfType(e, NumericsCheckFailed.class);
+            if (numerics != null) { // a known failure: its line, no stack trace
+                System.err.println(name + ": failed: " + numerics.getMessage());
+                return RUNTIME_FAILURE;
             }
             LOG.error("{} failed", name, e);
             System.err.println(name + ": failed: " + oneLine(e));
@@ -139,11 +149,11 @@ public final class JobLauncher {
         }
     }
 
-    /** An input error raised on an executor arrives wrapped in Spark's exceptions; find it. */
-    private static InputException inputCause(Throwable e) {
+    /** An error raised on an executor arrives wrapped in Spark's exceptions; find the one of {@code type}. */
+    private static <T extends Throwable> T causeOfType(Throwable e, Class<T> type) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof InputException i) {
-                return i;
+            if (type.isInstance(t)) {
+                return type.cast(t);
             }
             if (t.getCause() == t) {
                 break;

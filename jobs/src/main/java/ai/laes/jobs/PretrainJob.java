@@ -74,7 +74,7 @@ public final class PretrainJob {
                 throw new InputException(MnistShards.splitDir(prepared, Split.TRAIN) + ": the training split is empty");
             }
             JavaRDD<double[]> sequences = train.map(im -> view.sequence(im.pixels())).persist(StorageLevel.MEMORY_AND_DISK());
-            LaesModel model = Laes.fit(sequences, K, options.memorySize, options.svd, options.gram, stages);
+            LaesModel model = Laes.fit(sequences, K, options.memorySize, options.svd, options.gram, options.eigenSolver, stages);
             sequences.unpersist(false);
 
             JavaRDD<LabeledImage> test = MnistShards.read(spark, prepared, Split.TEST);
@@ -215,6 +215,8 @@ public final class PretrainJob {
         m.put("singular_values_top", Arrays.copyOf(s, Math.min(10, s.length)));
         m.put("sigma_ratio", model.sigmaRatio());
         m.put("explained_variance_ratio", model.explainedVarianceRatio());
+        m.put("eigen_solver", JobLauncher.label(options.eigenSolver));
+        m.putAll(model.checks());
         m.put("reconstruction_mse_test", Arrays.stream(mse).filter(v -> !Double.isNaN(v)).average().orElse(Double.NaN));
         m.put("mean_baseline_mse_test", Arrays.stream(baseline).filter(v -> !Double.isNaN(v)).average().orElse(Double.NaN));
         m.put("laes_readout_test_accuracy", accuracy);

@@ -2,6 +2,7 @@ package ai.laes.jobs;
 
 import ai.laes.data.SequenceTask;
 import ai.laes.io.InputException;
+import ai.laes.laes.EigenSolver;
 import ai.laes.laes.GramRoute;
 import ai.laes.laes.SvdRoute;
 import picocli.CommandLine.Command;
@@ -31,6 +32,11 @@ public final class PretrainOptions implements JobLauncher.Validated {
 
     @Option(names = "--gram", paramLabel = "PATH", description = "How the Gram pass runs: blocked (GEMM on row blocks) or rowmatrix (MLlib) (default: ${DEFAULT-VALUE}).")
     GramRoute gram;
+
+    @Option(names = "--eigen-solver", paramLabel = "LIB", description = "Eigendecomposition of G: netlib (LAPACK in pure Java, "
+            + "the same on every CPU) or nd4j (ND4J's native OpenBLAS; wrong on some AVX-512 CPUs, for comparison); "
+            + "either result is checked (default: ${DEFAULT-VALUE}).")
+    EigenSolver eigenSolver;
 
     @Option(names = "--limit", paramLabel = "N", description = "Use only the first N training sequences; 0 = all (default: ${DEFAULT-VALUE}).")
     int limit;

@@ -7,12 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import ai.laes.spark.SparkTestBase;
@@ -50,25 +50,7 @@ class FinetuneResumeTest extends SparkTestBase {
 
     /** Starts FinetuneJob.main in a new JVM with this JVM's flags, on local[1]. */
     static Process start(String name, String... jobArgs) throws IOException {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (!arg.startsWith("-Xmx") && !arg.startsWith("-agentlib") && !arg.startsWith("-javaagent")) {
-                cmd.add(arg);
-            }
-        }
-        cmd.addAll(List.of("-Xmx2g", "-Dspark.master=local[1]", "-Dspark.ui.enabled=false",
-                "-Dspark.driver.host=127.0.0.1", "-Dspark.driver.bindAddress=127.0.0.1"));
-        String log4j = System.getProperty("log4j2.configurationFile");
-        if (log4j != null) {
-            cmd.add("-Dlog4j2.configurationFile=" + log4j);
-        }
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), FinetuneJob.class.getName()));
-        cmd.addAll(Arrays.asList(jobArgs));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(tmp.resolve(name + ".log").toFile());
-        pb.environment().put("OMP_NUM_THREADS", "1");
-        pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
-        return pb.start();
+        return ChildJvm.start(FinetuneJob.class, tmp.resolve(name + ".log"), Map.of(), Arrays.asList(jobArgs));
     }
 
     static void finish(Process p, String name) throws Exception {
@@ -77,8 +59,7 @@ class FinetuneResumeTest extends SparkTestBase {
     }
 
     static String tail(String name) throws IOException {
-        List<String> lines = Files.readAllLines(tmp.resolve(name + ".log"));
-        return String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size()));
+        return ChildJvm.tail(tmp.resolve(name + ".log"), 15);
     }
 
     @Test

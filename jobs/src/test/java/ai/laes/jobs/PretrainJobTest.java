@@ -75,6 +75,15 @@ class PretrainJobTest extends SparkTestBase {
         assertTrue(accuracy > 0.5 && accuracy <= 1.0, "readout accuracy " + accuracy);
         double ratio = ((Number) m.get("sigma_ratio")).doubleValue();
         assertTrue(ratio > 0 && ratio < 1, "s_p/s_1 " + ratio);
+        // The checks the job ran on its own mathematics, recorded for the user.
+        assertEquals("netlib", m.get("eigen_solver"));
+        assertTrue(((Number) m.get("orthonormality_error")).doubleValue() < 1e-10, m.toString());
+        assertTrue(((Number) m.get("eigen_residual")).doubleValue() < 1e-10, m.toString());
+        assertTrue(((Number) m.get("spectral_norm_B")).doubleValue() <= 1 + 1e-10, m.toString());
+        assertTrue(((Number) m.get("spectral_radius_B")).doubleValue() < 1, m.toString());
+        Map<String, Object> run = RunInfo.readJson(hpath(out.resolve("run.json")), conf);
+        assertTrue(((Map<?, ?>) run.get("platform")).get("blas").toString().contains("OpenBLAS"), run.toString());
+        assertEquals(20, ((Map<?, ?>) run.get("blas_canary")).get("products"), run.toString());
 
         Npy.Array a = Npy.read(hpath(out.resolve("laes/A.npy")), conf);
         Npy.Array b = Npy.read(hpath(out.resolve("laes/B.npy")), conf);
