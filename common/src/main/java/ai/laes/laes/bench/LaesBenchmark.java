@@ -1,5 +1,6 @@
 package ai.laes.laes.bench;
 
+import ai.laes.laes.EigenSolver;
 import ai.laes.laes.GramRoute;
 import ai.laes.laes.Laes;
 import ai.laes.laes.LaesGram;
@@ -10,6 +11,13 @@ import ai.laes.laes.SequenceMean;
 import ai.laes.laes.SequenceStats;
 import ai.laes.laes.SvdRoute;
 import ai.laes.laes.SyntheticSequences;
+import ai.laes.numerics.NumericsCheckFailed;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.SparkSession;
@@ -17,7 +25,7 @@ import org.apache.spark.sql.SparkSession;
 /**
  * Prints LAES timings with ratios against a baseline in the same process, on synthetic k = 1
  * sequences of 784 steps: (1) the Gram of N end-aligned rows by MLlib RowMatrix vs blocked ND4J
- * GEMM, (2) the eigendecomposition of the 784 x 784 G, (3) the whole fit by the literal
+ * GEMM, (2) the eigendecomposition of the 784 x 784 G by both eigen-solvers, (3) the whole fit by the literal
  * computeSVD route vs the Gram route on a few hundred sequences.
  * Arguments: [gramSequences=20000] [svdSequences=200] [steps=784] [p=16].
  * The master comes from the environment (spark-submit or -Dspark.master).
@@ -57,10 +65,8 @@ public final class LaesBenchmark {
                 rowMatrixSeconds / blockedSeconds, maxAbsDifference(grams[0], grams[1]));
         double[] g = LaesGram.assemble(grams[1], steps, 1);
         double assembleSeconds = time(() -> LaesGram.assemble(grams[1], steps, 1));
-        LaesSolver.topComponents(g, steps, p); // warm-up (native load)
-        double eigenSeconds = time(() -> LaesSolver.topComponents(g, steps, p));
-        System.out.printf("G assembly %.3f s, eigendecomposition of %d x %d G %.3f s%n", assembleSeconds, steps,
-                steps, eigenSeconds);
+        System.out.printf("G assembly %.3f s%n", assembleSeconds);
+        compareEigenSolvers(g, steps, EIGEN_P);
         rows.unpersist();
 
         if (svdSequences > 0) {
@@ -81,6 +87,44 @@ public final class LaesBenchmark {
             few.unpersist();
         }
         spark.stop();
+    }
+
+    /** The jobs' default memory size, for the eigen-solver comparison. */
+    private static final int EIGEN_P = 128;
+
+    /**
+     * Both eigen-solvers on the same G, one warm-up each then three interleaved passes (solve and check):
+     * seconds and the ratio netlib / nd4j. A solve refused by the check is timed and marked.
+     */
+    private static void compareEigenSolvers(double[] g, int n, int p) {
+        Map<EigenSolver, List<Double>> seconds = new EnumMap<>(EigenSolver.class);
+        Map<EigenSolver, String> verdict = new EnumMap<>(EigenSolver.class);
+        for (int pass = -1; pass < 3; pass++) {
+            for (EigenSolver solver : EigenSolver.values()) {
+                long start = System.nanoTime();
+                try {
+                    LaesSolver.topComponents(g, n, p, solver);
+                    verdict.putIfAbsent(solver, "checked");
+                } catch (NumericsCheckFailed e) {
+                    verdict.put(solver, "REFUSED by the check on this CPU");
+                }
+                if (pass >= 0) {
+                    seconds.computeIfAbsent(solver, s -> new ArrayList<>()).add((System.nanoTime() - start) / 1e9);
+                }
+            }
+        }
+        for (EigenSolver solver : EigenSolver.values()) {
+            System.out.printf("eigendecomposition of %d x %d G, p=%d, %s: %s s (%s)%n", n, n, p, solver,
+                    seconds.get(solver).stream().map(v -> String.format(Locale.ROOT, "%.3f", v)).toList(), verdict.get(solver));
+        }
+        System.out.printf("eigen solve + check, median netlib / nd4j: %.2fx%n",
+                median(seconds.get(EigenSolver.NETLIB)) / median(seconds.get(EigenSolver.ND4J)));
+    }
+
+    private static double median(List<Double> values) {
+        List<Double> sorted = new ArrayList<>(values);
+        Collections.sort(sorted);
+        return sorted.get(sorted.size() / 2);
     }
 
     private static double time(Runnable action) {
