@@ -95,8 +95,8 @@ public final class PrepareJob {
      * Images {@code from} (inclusive) to {@code to} (exclusive) of a broadcast split, indexed by their
      * official position, in {@code partitions} runs of consecutive images cut where
      * {@code sc.parallelize} cuts a list. Only the bounds travel inside the tasks; the pixels come
-     * from the broadcast, shipped once per executor. (Parallelizing the images themselves put
-     * 9.9 MB of pixels into each task of 4 shards, and Spark warned of every one.)
+     * from the broadcast, shipped once per executor. (Parallelizing the images themselves put about
+     * 10 MB of pixels into each training task of 4 shards: "a task of very large size (9921 KiB)".)
      */
     static JavaRDD<LabeledImage> images(JavaSparkContext sc, Broadcast<MnistImages> split, int from, int to, int partitions) {
         List<int[]> bounds = new ArrayList<>(partitions);
