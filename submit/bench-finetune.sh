@@ -33,8 +33,7 @@ while [ $# -gt 0 ]; do
     *) echo "error: unknown option '$1' (see submit/bench-finetune.sh --help)" >&2; exit 2 ;;
   esac
 done
-mnist="$root/data/mnist"
-[ -f "$mnist/train-images-idx3-ubyte.gz" ] || laes_get_mnist "$mnist"
+mnist="$(laes_mnist_dir)"
 out="$root/out/bench-finetune"
 mkdir -p "$out"
 results="$out/results-$(date +%Y%m%d-%H%M%S).tsv"

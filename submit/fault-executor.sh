@@ -11,7 +11,7 @@
 #    averaging round: the job must finish and its validation accuracy must be within 0.02 of the
 #    uninterrupted run's.
 # Prints what was killed, the executor losses and task retries Spark logged, and PASS/FAIL per
-# scenario; exit code 0 only if all pass. Uses data/prepared (made from data/mnist if missing);
+# scenario; exit code 0 only if all pass. Uses data/prepared (made from MNIST if missing);
 # outputs and driver logs in out/fault-executor/ (removed at the end unless --keep). A cluster
 # already running is used as it is; otherwise one is started and stopped again.
 set -euo pipefail
@@ -25,9 +25,9 @@ rm -rf "$work"
 mkdir -p "$work"
 cluster=(--master spark://127.0.0.1:7077 --executor-cores 1 --total-executor-cores 2 --executor-memory 3g --driver-memory 3g)
 
-mnist="$root/data/mnist" prepared="$root/data/prepared"
+prepared="$root/data/prepared"
 if [ ! -f "$prepared/_SUCCESS" ]; then
-  laes_get_mnist "$mnist"
+  mnist="$(laes_mnist_dir)"
   "$root/submit/prepare.sh" -- --mnist "$mnist" --out "$prepared"
 fi
 started=0

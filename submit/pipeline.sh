@@ -3,8 +3,8 @@
 #
 #   submit/pipeline.sh [SPARK-SUBMIT OPTIONS --] [--config FILE.conf]
 #
-#   1. MNIST into data/mnist (copied from ../shared/data/mnist beside the checkout when present,
-#      else fetched; checksums verified)          submit/get-mnist.sh
+#   1. MNIST: $LAES_MNIST_DIR, data/mnist, ../shared/data/mnist beside the checkout, else
+#      fetched into data/mnist; checksums verified   submit/get-mnist.sh --find
 #   2. prepare  -> data/prepared                   ai.laes.jobs.PrepareJob
 #   3. pretrain -> out/pretrain                    ai.laes.jobs.PretrainJob
 #   4. finetune -> out/finetune                    ai.laes.jobs.FinetuneJob
@@ -39,7 +39,6 @@ while [ $# -gt 0 ]; do
   esac
 done
 
-MNIST="$LAES_ROOT/data/mnist"
 PREPARED="$LAES_ROOT/data/prepared"
 PRETRAIN="$LAES_ROOT/out/pretrain"
 FINETUNE="$LAES_ROOT/out/finetune"
@@ -48,7 +47,7 @@ started=$SECONDS
 laes_require_java17
 laes_ensure_jobs_jar
 
-laes_get_mnist "$MNIST"
+MNIST="$(laes_mnist_dir)"
 
 # stage NAME MAIN_CLASS OUT JOB_ARGS...
 stage() {

@@ -47,14 +47,9 @@ laes_mvn() {
   return 1
 }
 
-# laes_get_mnist DIR: the four MNIST files into DIR (submit/get-mnist.sh), copied from
-# ../shared/data/mnist beside the checkout when it exists.
-laes_get_mnist() {
-  local shared
-  shared="$(cd "$LAES_ROOT/.." && pwd -P)/shared/data/mnist"
-  if [ -d "$shared" ]; then
-    "$LAES_ROOT/submit/get-mnist.sh" --from "$shared" "$1"
-  else
-    "$LAES_ROOT/submit/get-mnist.sh" "$1"
-  fi
+# laes_mnist_dir: prints the verified MNIST directory, found or fetched by `submit/get-mnist.sh
+# --find` ($LAES_MNIST_DIR, data/mnist, ../shared/data/mnist, else fetched into data/mnist), the
+# same resolution the tests use.
+laes_mnist_dir() {
+  "$LAES_ROOT/submit/get-mnist.sh" --find
 }

@@ -1,5 +1,7 @@
 package ai.laes.data;
 
+import java.io.Serializable;
+
 import ai.laes.io.IdxFile;
 import ai.laes.io.InputException;
 import org.apache.hadoop.conf.Configuration;
@@ -7,9 +9,11 @@ import org.apache.hadoop.fs.Path;
 
 /**
  * One official MNIST split (train or t10k) read from its image and label IDX files, with the
- * cross-file checks: 28 x 28 images, as many labels as images, labels in 0..9.
+ * cross-file checks: 28 x 28 images, as many labels as images, labels in 0..9. Serializable, so a
+ * job can broadcast a split once instead of shipping its pixels inside every task.
  */
-public final class MnistImages {
+public final class MnistImages implements Serializable {
+    private static final long serialVersionUID = 1L;
     /** Pixels per image: 28 x 28, also the sequence length T of sequential MNIST. */
     public static final int PIXELS = 784;
     public static final int SIDE = 28;
@@ -54,6 +58,11 @@ public final class MnistImages {
 
     public int label(int i) {
         return labels[i] & 0xFF;
+    }
+
+    /** Image {@code i} as a shard row, indexed by its official position. */
+    public LabeledImage image(int i) {
+        return new LabeledImage(i, label(i), pixels(i));
     }
 
     /** A copy of image {@code i}'s 784 pixels, row-major. */

@@ -1,5 +1,6 @@
 package ai.laes.laes;
 
+import ai.laes.spark.ArraySums;
 import ai.laes.spark.Stages;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,7 +25,7 @@ public final class ReconstructionError {
         try {
             int k = model.inputSize();
             double[] totals = NonFinite.rethrowingInputErrors(() -> Stages.described(sc.sc(), "LAES: reconstruction error", () ->
-                    sequences.mapPartitionsWithIndex((partition, it) -> {
+                    ArraySums.treeSum(sequences.mapPartitionsWithIndex((partition, it) -> {
                         double[] acc = new double[2 * lags];
                         double[] sums = new double[lags];
                         double[] counts = new double[lags];
@@ -42,7 +43,7 @@ public final class ReconstructionError {
                         System.arraycopy(sums, 0, acc, 0, lags);
                         System.arraycopy(counts, 0, acc, lags, lags);
                         return List.of(acc).iterator();
-                    }, false).treeAggregate(new double[2 * lags], SequenceGram::addInPlace, SequenceGram::addInPlace, 2)));
+                    }, false), 2 * lags)));
             return meanPerLag(totals, lags, model.inputSize());
         } finally {
             shared.destroy();
@@ -52,7 +53,7 @@ public final class ReconstructionError {
     /** The mean-only baseline: predict mu at every lag. */
     public static double[] meanBaselinePerLag(double[] mu, int lags, JavaRDD<double[]> sequences) {
         int k = mu.length;
-        double[] totals = NonFinite.rethrowingInputErrors(() -> sequences.mapPartitionsWithIndex((partition, it) -> {
+        double[] totals = NonFinite.rethrowingInputErrors(() -> ArraySums.treeSum(sequences.mapPartitionsWithIndex((partition, it) -> {
             double[] acc = new double[2 * lags];
             for (long position = 0; it.hasNext(); position++) {
                 double[] seq = finite(partition, position, it.next(), k);
@@ -67,7 +68,7 @@ public final class ReconstructionError {
                 }
             }
             return List.of(acc).iterator();
-        }, false).treeAggregate(new double[2 * lags], SequenceGram::addInPlace, SequenceGram::addInPlace, 2));
+        }, false), 2 * lags));
         return meanPerLag(totals, lags, k);
     }
 

@@ -1,6 +1,7 @@
 package ai.laes.laes;
 
 import ai.laes.numerics.BlasCanary;
+import ai.laes.spark.ArraySums;
 import ai.laes.spark.Stages;
 import java.util.Collections;
 import java.util.Iterator;
@@ -69,7 +70,7 @@ public final class SequenceGram {
             double[] partial = partitionGram(it, mu, maxSteps, blockRows);
             return partial == null ? Collections.emptyIterator() : List.of(partial).iterator();
         });
-        return partials.treeAggregate(new double[n * n], SequenceGram::addInPlace, SequenceGram::addInPlace, 2);
+        return ArraySums.treeSum(partials, n * n);
     }
 
     private static double[] partitionGram(Iterator<double[]> sequences, double[] mu, int maxSteps, int blockRows) {
@@ -109,12 +110,5 @@ public final class SequenceGram {
         try (INDArray zb = Nd4j.create(data, new long[]{rows, n}, DataType.DOUBLE)) {
             Nd4j.gemm(zb, zb, acc, true, false, 1.0, 1.0);
         }
-    }
-
-    static double[] addInPlace(double[] into, double[] other) {
-        for (int i = 0; i < into.length; i++) {
-            into[i] += other[i];
-        }
-        return into;
     }
 }

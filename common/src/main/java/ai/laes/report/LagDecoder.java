@@ -3,6 +3,7 @@ package ai.laes.report;
 import java.io.Serializable;
 import java.util.List;
 
+import ai.laes.spark.ArraySums;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -45,7 +46,7 @@ public final class LagDecoder implements Serializable {
         Broadcast<UnrolledMemory> m = sc.broadcast(memory);
         Broadcast<LagDecoder> dec = sc.broadcast(decoder);
         try {
-            double[] totals = sequences.mapPartitions(it -> {
+            double[] totals = ArraySums.treeSum(sequences.mapPartitions(it -> {
                 double[] acc = new double[t + 1];
                 while (it.hasNext()) {
                     double[] x = it.next();
@@ -57,7 +58,7 @@ public final class LagDecoder implements Serializable {
                     acc[t] += 1;
                 }
                 return List.of(acc).iterator();
-            }).treeAggregate(new double[t + 1], LagDecoder::addInPlace, LagDecoder::addInPlace, 2);
+            }), t + 1);
             double[] mse = new double[t];
             for (int d = 0; d < t; d++) {
                 mse[d] = totals[d] / totals[t];
@@ -67,13 +68,5 @@ public final class LagDecoder implements Serializable {
             m.destroy();
             dec.destroy();
         }
-    }
-
-    /** Element-wise sum into {@code into} (for treeAggregate). */
-    static double[] addInPlace(double[] into, double[] other) {
-        for (int i = 0; i < into.length; i++) {
-            into[i] += other[i];
-        }
-        return into;
     }
 }

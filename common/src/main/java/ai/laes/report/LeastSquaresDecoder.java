@@ -3,6 +3,7 @@ package ai.laes.report;
 import java.util.List;
 
 import ai.laes.readout.Cholesky;
+import ai.laes.spark.ArraySums;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.broadcast.Broadcast;
@@ -32,7 +33,7 @@ public final class LeastSquaresDecoder {
         Broadcast<UnrolledMemory> m = sc.broadcast(memory);
         double[] sums;
         try {
-            sums = sequences.mapPartitions(it -> {
+            sums = ArraySums.treeSum(sequences.mapPartitions(it -> {
                 double[] acc = new double[z * z + z * t];
                 double[] zz = new double[z];
                 while (it.hasNext()) {
@@ -43,7 +44,7 @@ public final class LeastSquaresDecoder {
                     accumulate(acc, zz, x, t);
                 }
                 return List.of(acc).iterator();
-            }).treeAggregate(new double[z * z + z * t], LagDecoder::addInPlace, LagDecoder::addInPlace, 2);
+            }), z * z + z * t);
         } finally {
             m.destroy();
         }

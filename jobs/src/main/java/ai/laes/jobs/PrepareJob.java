@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 
 import ai.laes.data.LabeledImage;
 import ai.laes.data.MnistImages;
@@ -20,6 +21,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -57,13 +59,20 @@ public final class PrepareJob {
             }
             Map<String, Object> rows = new LinkedHashMap<>();
             stages.run("prepare: write shards", () -> {
-                JavaRDD<LabeledImage> trainRdd = sc.parallelize(images(train, 0, Split.TRAIN_SIZE), options.shards);
-                JavaRDD<LabeledImage> replicated = replicate(trainRdd, options.replicate, options.seed);
-                MnistShards.write(spark, replicated, MnistShards.splitDir(out.work(), Split.TRAIN));
-                MnistShards.write(spark, sc.parallelize(images(train, Split.TRAIN_SIZE, train.count()), options.shards),
-                        MnistShards.splitDir(out.work(), Split.VALIDATION));
-                MnistShards.write(spark, sc.parallelize(images(test, 0, test.count()), options.shards),
-                        MnistShards.splitDir(out.work(), Split.TEST));
+                Broadcast<MnistImages> trainImages = sc.broadcast(train);
+                Broadcast<MnistImages> testImages = sc.broadcast(test);
+                try {
+                    JavaRDD<LabeledImage> trainRdd = images(sc, trainImages, 0, Split.TRAIN_SIZE, options.shards);
+                    JavaRDD<LabeledImage> replicated = replicate(trainRdd, options.replicate, options.seed);
+                    MnistShards.write(spark, replicated, MnistShards.splitDir(out.work(), Split.TRAIN));
+                    MnistShards.write(spark, images(sc, trainImages, Split.TRAIN_SIZE, train.count(), options.shards),
+                            MnistShards.splitDir(out.work(), Split.VALIDATION));
+                    MnistShards.write(spark, images(sc, testImages, 0, test.count(), options.shards),
+                            MnistShards.splitDir(out.work(), Split.TEST));
+                } finally {
+                    trainImages.destroy();
+                    testImages.destroy();
+                }
                 rows.put(Split.TRAIN.dir(), (long) Split.TRAIN_SIZE * options.replicate);
                 rows.put(Split.VALIDATION.dir(), train.count() - Split.TRAIN_SIZE);
                 rows.put(Split.TEST.dir(), test.count());
@@ -82,13 +91,21 @@ public final class PrepareJob {
         }
     }
 
-    /** Images {@code from} (inclusive) to {@code to} (exclusive) of {@code split}, indexed by their official position. */
-    static List<LabeledImage> images(MnistImages split, int from, int to) {
-        List<LabeledImage> out = new ArrayList<>(to - from);
-        for (int i = from; i < to; i++) {
-            out.add(new LabeledImage(i, split.label(i), split.pixels(i)));
+    /**
+     * Images {@code from} (inclusive) to {@code to} (exclusive) of a broadcast split, indexed by their
+     * official position, in {@code partitions} runs of consecutive images cut where
+     * {@code sc.parallelize} cuts a list. Only the bounds travel inside the tasks; the pixels come
+     * from the broadcast, shipped once per executor. (Parallelizing the images themselves put about
+     * 10 MB of pixels into each training task of 4 shards: "a task of very large size (9921 KiB)".)
+     */
+    static JavaRDD<LabeledImage> images(JavaSparkContext sc, Broadcast<MnistImages> split, int from, int to, int partitions) {
+        List<int[]> bounds = new ArrayList<>(partitions);
+        long n = to - from;
+        for (int i = 0; i < partitions; i++) {
+            bounds.add(new int[] {from + (int) (i * n / partitions), from + (int) ((i + 1) * n / partitions)});
         }
-        return out;
+        return sc.parallelize(bounds, partitions)
+                .flatMap(b -> IntStream.range(b[0], b[1]).mapToObj(i -> split.value().image(i)).iterator());
     }
 
     /** The training set followed by {@code copies - 1} shifted copies of it, made on the executors. */

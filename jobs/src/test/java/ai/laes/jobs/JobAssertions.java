@@ -14,7 +14,7 @@ import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /** Runs a job in-process and checks the bad-input contract: exit code, one line naming the input, no output left. */
-final class JobAssertions {
+public final class JobAssertions {
     private JobAssertions() {
     }
 
@@ -47,6 +47,15 @@ final class JobAssertions {
     static List<String> listing(Path dir) throws IOException {
         try (Stream<Path> s = Files.list(dir)) {
             return s.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    /** Asserts that no Hadoop checksum file ({@code .NAME.crc}) lies anywhere under the local directory {@code dir}. */
+    public static void assertNoChecksumFiles(Path dir) throws IOException {
+        assertTrue(Files.isDirectory(dir), dir + " is not a directory");
+        try (Stream<Path> all = Files.walk(dir)) {
+            List<String> crc = all.map(p -> dir.relativize(p).toString()).filter(p -> p.endsWith(".crc")).sorted().toList();
+            assertEquals(List.of(), crc, "checksum files under " + dir);
         }
     }
 

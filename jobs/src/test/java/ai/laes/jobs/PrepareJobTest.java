@@ -38,6 +38,7 @@ class PrepareJobTest extends SparkTestBase {
     static Path tmp;
     static Path prepared;
     static int code;
+    static SparkWarnings warnings;
 
     static org.apache.hadoop.fs.Path hpath(Path p) {
         return new org.apache.hadoop.fs.Path(p.toUri());
@@ -50,7 +51,24 @@ class PrepareJobTest extends SparkTestBase {
     @BeforeAll
     static void prepareRealMnist() {
         prepared = tmp.resolve("prepared");
-        code = prepare("--mnist", TestData.mnistDir().toString(), "--out", prepared.toString(), "--shards", "3");
+        String mnist = TestData.mnistDir().toString();
+        try (SparkWarnings spark = SparkWarnings.capture()) {
+            code = prepare("--mnist", mnist, "--out", prepared.toString(), "--shards", "3");
+            warnings = spark;
+        }
+    }
+
+    @Test
+    void logsNoTaskSizeWarningAndWritesNoChecksumFiles() throws IOException {
+        // The capture sees Spark's warning when there is one: a closure holding 2 MB.
+        byte[] large = new byte[2 << 20];
+        try (SparkWarnings probe = SparkWarnings.capture()) {
+            assertEquals(1, jsc.parallelize(List.of(1), 1).map(x -> x + large.length).count());
+            assertEquals(1, probe.aboutTaskSizes().size(), () -> "Spark warnings: " + probe.lines());
+        }
+        assertEquals(0, code);
+        assertEquals(List.of(), warnings.aboutTaskSizes(), () -> "all Spark warnings: " + warnings.lines());
+        JobAssertions.assertNoChecksumFiles(prepared);
     }
 
     @Test

@@ -58,8 +58,12 @@ class PretrainJobTest extends SparkTestBase {
     @Test
     void smnistLaesBeatsTheMeanAndItsReadoutClassifies() throws IOException {
         Path out = tmp.resolve("smnist");
-        assertEquals(0, pretrain("--data", prepared.toString(), "--out", out.toString(), "--task", "smnist",
-                "--memory-size", "32", "--limit", "3000"));
+        try (SparkWarnings warnings = SparkWarnings.capture()) {
+            assertEquals(0, pretrain("--data", prepared.toString(), "--out", out.toString(), "--task", "smnist",
+                    "--memory-size", "32", "--limit", "3000"));
+            assertEquals(List.of(), warnings.aboutTaskSizes(), () -> "all Spark warnings: " + warnings.lines());
+        }
+        JobAssertions.assertNoChecksumFiles(out);
         JobAssertions.assertNoMachineDetails(out, prepared.toString(), out.toString());
         Configuration conf = new Configuration();
         Map<String, Object> m = RunInfo.readJson(hpath(out.resolve("metrics.json")), conf);

@@ -1,7 +1,6 @@
 package ai.laes.jobs;
 
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 
 import ai.laes.data.MnistImages;
@@ -13,6 +12,7 @@ import ai.laes.io.RunInfo;
 import ai.laes.spark.TestData;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -28,12 +28,18 @@ final class SmallPrepared {
         Configuration conf = new Configuration();
         org.apache.hadoop.fs.Path mnist = new org.apache.hadoop.fs.Path(TestData.mnistDir().toUri());
         org.apache.hadoop.fs.Path out = new org.apache.hadoop.fs.Path(dir.toUri());
-        MnistImages train = MnistImages.read(mnist, "train", conf);
-        MnistImages test = MnistImages.read(mnist, "t10k", conf);
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        write(spark, sc, PrepareJob.images(train, 0, n), MnistShards.splitDir(out, Split.TRAIN));
-        write(spark, sc, PrepareJob.images(train, Split.TRAIN_SIZE, Split.TRAIN_SIZE + n), MnistShards.splitDir(out, Split.VALIDATION));
-        write(spark, sc, PrepareJob.images(test, 0, n), MnistShards.splitDir(out, Split.TEST));
+        Broadcast<MnistImages> train = sc.broadcast(MnistImages.read(mnist, "train", conf));
+        Broadcast<MnistImages> test = sc.broadcast(MnistImages.read(mnist, "t10k", conf));
+        try {
+            MnistShards.write(spark, PrepareJob.images(sc, train, 0, n, 2), MnistShards.splitDir(out, Split.TRAIN));
+            MnistShards.write(spark, PrepareJob.images(sc, train, Split.TRAIN_SIZE, Split.TRAIN_SIZE + n, 2),
+                    MnistShards.splitDir(out, Split.VALIDATION));
+            MnistShards.write(spark, PrepareJob.images(sc, test, 0, n, 2), MnistShards.splitDir(out, Split.TEST));
+        } finally {
+            train.destroy();
+            test.destroy();
+        }
         Permutation.write(new org.apache.hadoop.fs.Path(out, Permutation.FILE), conf, Permutation.fromSeed(1234, MnistImages.PIXELS));
         // What completes a prepare output: its run.json, then _SUCCESS.
         RunInfo.writeJson(new org.apache.hadoop.fs.Path(out, "run.json"), conf,
@@ -44,9 +50,5 @@ final class SmallPrepared {
             throw new java.io.UncheckedIOException(e);
         }
         return dir;
-    }
-
-    private static void write(SparkSession spark, JavaSparkContext sc, List<ai.laes.data.LabeledImage> images, org.apache.hadoop.fs.Path to) {
-        MnistShards.write(spark, sc.parallelize(images, 2), to);
     }
 }

@@ -11,19 +11,27 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
+import ai.laes.jobs.JobAssertions;
 import ai.laes.spark.TestData;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * submit/prepare.sh end to end through the real spark-submit path (the project's Spark runtime,
- * conf/spark-defaults.conf, the shaded jar) on real MNIST: the output is complete, and a second
- * run refuses the existing output with exit 2, one line on stderr, and touches nothing.
+ * conf/spark-defaults.conf, conf/log4j2.properties, the shaded jar) on real MNIST: the output is
+ * complete, without Hadoop checksum files, and the run logs no WARN line (but the one a user can act
+ * on: another application holding the UI port); a second run refuses the existing output with
+ * exit 2, one line on stderr, and touches nothing.
  */
 class SubmitPrepareIT {
     private static final Duration JOB_TIMEOUT = Duration.ofMinutes(5);
+    /** A log line at WARN, in conf/log4j2.properties' layout ("HH:mm:ss WARN Logger: message"). */
+    private static final Pattern WARN = Pattern.compile("^\\d\\d:\\d\\d:\\d\\d WARN ");
+    /** Spark's port warning: another application on this machine holds the web UI's port. */
+    private static final Pattern PORT_TAKEN = Pattern.compile("could not bind on port");
 
     @Test
     void prepareWritesCompleteOutputThenRefusesToOverwriteIt(@TempDir Path tmp) throws Exception {
@@ -39,6 +47,10 @@ class SubmitPrepareIT {
         for (String split : List.of("train", "validation", "test")) {
             assertTrue(parquetFiles(out.resolve(split)) > 0, () -> "no Parquet files in " + out.resolve(split));
         }
+        JobAssertions.assertNoChecksumFiles(out);
+        List<String> warnings = first.stderrLines().stream()
+                .filter(l -> WARN.matcher(l).find() && !PORT_TAKEN.matcher(l).find()).toList();
+        assertEquals(List.of(), warnings, first::describe);
 
         Map<Path, FileTime> before = snapshot(tmp);
         // With "--": spark-submit options before it, job options after it. (No web UI: another
