@@ -88,14 +88,16 @@ class ReportJobTest extends SparkTestBase {
     static final Set<String> MODELS = Set.of("lmn-laes", "lmn-orthogonal", "lmn-random", "lstm");
     static final Set<String> METHODS = Set.of("laes", "random-orthogonal", "gradient-descent", "laes-lag-decoder");
 
+    static Map<String, Object> summary() {
+        return RunInfo.readJson(new org.apache.hadoop.fs.Path(report.resolve("summary.json").toUri()), new Configuration());
+    }
+
     @SuppressWarnings("unchecked")
     static Map<String, Object> taskSummary(String task) {
-        Map<String, Object> s = RunInfo.readJson(new org.apache.hadoop.fs.Path(report.resolve("summary.json").toUri()), new Configuration());
-        return (Map<String, Object>) ((Map<String, Object>) s.get("results")).get(task);
+        return (Map<String, Object>) ((Map<String, Object>) summary().get("results")).get(task);
     }
 
     @Test
-    @SuppressWarnings("unchecked")
     void reconstructionCsvHasEveryTaskLengthAndMethod() throws IOException {
         List<String[]> rows = csv("reconstruction_vs_length.csv", "task,T,p,method,mse");
         assertEquals(2 * 5 * 4, rows.size());
@@ -122,13 +124,39 @@ class ReportJobTest extends SparkTestBase {
         byTask.get("smnist").forEach((m, mse) -> assertTrue(mse.get(784) > 5 * mse.get(49), m + " " + mse));
         // the two tasks see different sequences: their LAES errors differ at T = 784
         assertTrue(byTask.get("smnist").get("laes").get(784) != byTask.get("pmnist").get("laes").get(784));
-        // Adam lowered the training loss of the memory trained through time (by little, at this budget)
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theGradientTrainedMemoryTrainedAtEveryLengthOrThePageSaysItDidNot() throws IOException {
+        String html = Files.readString(report.resolve("index.html"));
+        List<Double> rates = (List<Double>) ((Map<String, Object>) ((Map<String, Object>) summary().get("budget"))
+                .get("gd_learning_rate_search")).get("learning_rates");
+        assertTrue(rates.size() >= 5 && rates.get(rates.size() - 1) / rates.get(0) >= 1e4, "at least four decades: " + rates);
         for (String task : TASKS) {
-            for (Map<String, Object> gd : (List<Map<String, Object>>) taskSummary(task).get("gradient_descent_training")) {
-                double before = ((Number) gd.get("initial_loss")).doubleValue();
-                double after = ((Number) gd.get("final_loss")).doubleValue();
-                assertTrue(after < before, task + " gradient descent at T=" + gd.get("T") + ": " + before + " -> " + after);
+            List<Map<String, Object>> runs = (List<Map<String, Object>>) taskSummary(task).get("gradient_descent_training");
+            assertEquals(List.of(49, 98, 196, 392, 784), runs.stream().map(g -> ((Number) g.get("T")).intValue()).toList());
+            int untrained = 0;
+            for (Map<String, Object> gd : runs) {
+                double initial = ((Number) gd.get("initial_loss")).doubleValue();
+                double best = ((Number) gd.get("best_loss")).doubleValue();
+                int bestStep = ((Number) gd.get("best_step")).intValue();
+                int steps = ((Number) gd.get("steps")).intValue();
+                String what = task + " T=" + gd.get("T") + ": " + gd;
+                assertTrue(rates.contains(((Number) gd.get("learning_rate")).doubleValue()), what);
+                assertEquals(rates.size(), ((List<?>) gd.get("trials")).size(), what);
+                if ((Boolean) gd.get("improved")) {
+                    assertTrue(best < initial && bestStep > 0 && bestStep <= steps, what);
+                } else {
+                    assertTrue(best == initial && bestStep == 0, what);
+                    untrained++;
+                }
             }
+            // the page says so in words, once per length that did not train
+            assertEquals(untrained, html.split("<td>" + task + "</td><td>\\d+</td><td>\\d+</td><td class=\"text\" colspan=\"6\"><b>No learning "
+                    + "rate tried lowered the training loss", -1).length - 1, task);
+            // at this budget (200 sequences, p = 6) the search trains the memory at every length of both tasks
+            assertEquals(0, untrained, task + ": " + runs);
         }
     }
 
