@@ -101,18 +101,20 @@ public final class ReportPage {
         text(file.apply(ACCURACY_CSV), conf, acc.toString());
         text(file.apply(CURVES_CSV), conf, curves.toString());
 
-        Map<String, Object> summary = summary(c);
+        List<Verdicts.Verdict> verdicts = Verdicts.of(c);
+        Map<String, Object> summary = summary(c, verdicts);
         RunInfo.writeJson(file.apply("summary.json"), conf, summary);
-        text(file.apply("index.html"), conf, html(c));
+        text(file.apply("index.html"), conf, html(c, verdicts));
         return summary;
     }
 
-    static Map<String, Object> summary(Content c) {
+    static Map<String, Object> summary(Content c, List<Verdicts.Verdict> verdicts) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("tasks", c.tasks().stream().map(TaskResult::task).toList());
         m.put("memory_size", c.memorySize());
         m.put("seed", c.seed());
         m.put("budget", c.budget().asMap());
+        m.put("verdicts", Verdicts.asMaps(verdicts));
         Map<String, Object> perTask = new LinkedHashMap<>();
         for (TaskResult r : c.tasks()) {
             Map<String, Object> t = new LinkedHashMap<>();
@@ -185,16 +187,18 @@ public final class ReportPage {
         return m;
     }
 
-    static String html(Content c) {
+    static String html(Content c, List<Verdicts.Verdict> verdicts) {
         ReportBudget b = c.budget();
         List<String> taskNames = c.tasks().stream().map(TaskResult::task).toList();
         StringBuilder h = new StringBuilder();
         h.append("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>LAES / LMN report (").append(String.join(", ", taskNames))
                 .append(")</title>\n<style>body{font-family:sans-serif;max-width:60em;margin:2em auto}"
                         + "table{border-collapse:collapse;margin-bottom:1em}td,th{border:1px solid #999;padding:2px 8px;text-align:right}"
-                        + "td.text{text-align:left}</style>"
+                        + "td.text,th.text{text-align:left}td.figures{white-space:nowrap}"
+                        + "td.supported{background:#d8f0d8}td.not-supported{background:#f6d6d6}td.not-measurable{background:#eee}</style>"
                         + "</head><body>\n");
         h.append("<h1>LAES pretraining of Linear Memory Networks: report (").append(String.join(", ", taskNames)).append(")</h1>\n");
+        Verdicts.html(h, verdicts);
         h.append("<p>Tasks ").append(String.join(" and ", taskNames)).append(" (MNIST read pixel by pixel, T = 784, k = 1; pMNIST in the "
                 + "prepared dataset's fixed permutation), memory size p = ").append(c.memorySize()).append(", seed ").append(c.seed())
                 .append(" for every random memory, network and shuffle. Sequences read per task (train / validation / test): ");

@@ -12,8 +12,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import javax.imageio.ImageIO;
 
@@ -285,6 +288,54 @@ class ReportJobTest extends SparkTestBase {
             Map<String, Object> grads = (Map<String, Object>) t.get("gradient_norms");
             assertEquals(784, ((List<?>) ((Map<String, Object>) grads.get("lmn-laes")).get("norms")).size());
         }
+    }
+
+    /** The verdicts of summary.json: each claim for each task, each with a verdict, a budget and figures. */
+    @SuppressWarnings("unchecked")
+    static List<Map<String, Object>> verdicts() {
+        List<Map<String, Object>> verdicts = (List<Map<String, Object>>) summary().get("verdicts");
+        assertEquals(TASKS.size() * 3, verdicts.size());
+        for (int i = 0; i < verdicts.size(); i++) {
+            Map<String, Object> v = verdicts.get(i);
+            assertEquals(TASKS.get(i % TASKS.size()), v.get("task"));
+            assertEquals(i / TASKS.size() + 1, ((Number) v.get("claim")).intValue());
+            assertTrue(Set.of("supported", "not supported", "not measurable at this budget").contains(v.get("verdict")), v.toString());
+            assertTrue(!((String) v.get("budget")).isBlank() && !((List<?>) v.get("figures")).isEmpty(), v.toString());
+        }
+        return verdicts;
+    }
+
+    /** Every figure of the verdicts, in order: its exact value. */
+    @SuppressWarnings("unchecked")
+    static List<Double> verdictFigures() {
+        List<Double> values = new ArrayList<>();
+        for (Map<String, Object> v : verdicts()) {
+            for (Map<String, Object> f : (List<Map<String, Object>>) v.get("figures")) {
+                values.add(((Number) f.get("value")).doubleValue());
+            }
+        }
+        return values;
+    }
+
+    @Test
+    void theVerdictBlockHeadsThePageWithTheNumbersOfTheSummary() throws IOException {
+        String html = Files.readString(report.resolve("index.html"));
+        int block = html.indexOf("<section id=\"verdicts\">");
+        assertTrue(block > 0 && block < html.indexOf("<h2>1. "), "the verdicts come first");
+        String verdictHtml = html.substring(block, html.indexOf("</section>", block));
+        List<Double> shown = new ArrayList<>();
+        Matcher m = Pattern.compile("data-value=\"([^\"]+)\">([^<]+)<").matcher(verdictHtml);
+        while (m.find()) {
+            shown.add(Double.parseDouble(m.group(1)));
+            assertEquals(String.format(Locale.ROOT, "%.4g", Double.parseDouble(m.group(1))), m.group(2));
+        }
+        assertEquals(verdictFigures(), shown);
+        for (Map<String, Object> v : verdicts()) {
+            assertTrue(verdictHtml.contains("<b>" + v.get("verdict") + "</b>"), v.toString());
+        }
+        // this run fine-tunes 2 epochs on 200 sequences: far from the reference, so claim 3 cannot be judged
+        verdicts().stream().filter(v -> ((Number) v.get("claim")).intValue() == 3)
+                .forEach(v -> assertEquals("not measurable at this budget", v.get("verdict"), v.toString()));
     }
 
     @Test
