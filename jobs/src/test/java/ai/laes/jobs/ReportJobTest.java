@@ -14,6 +14,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -31,13 +32,14 @@ import ai.laes.report.Charts;
 import ai.laes.spark.SparkTestBase;
 import ai.laes.spark.TestData;
 import org.apache.hadoop.conf.Configuration;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A small report on real MNIST images for both tasks (200 training and validation sequences, memory size 6, 2
- * fine-tuning epochs at Adam 5e-4): every file and its consistency.
+ * fine-tuning epochs at Adam 5e-4): every file and its consistency, and the page as headless Chromium shows it.
  */
 class ReportJobTest extends SparkTestBase {
     @TempDir
@@ -336,6 +338,21 @@ class ReportJobTest extends SparkTestBase {
         // this run fine-tunes 2 epochs on 200 sequences: far from the reference, so claim 3 cannot be judged
         verdicts().stream().filter(v -> ((Number) v.get("claim")).intValue() == 3)
                 .forEach(v -> assertEquals("not measurable at this budget", v.get("verdict"), v.toString()));
+    }
+
+    @Test
+    void thePageLoadsInAHeadlessBrowserWithEveryImageAndTheVerdicts() throws Exception {
+        Optional<Path> chromium = HeadlessChromium.find();
+        Assumptions.assumeTrue(chromium.isPresent(), "no chromium on the PATH, so the report page is not checked in a browser "
+                + "(install Debian's chromium, as .ci/run does)");
+        HeadlessChromium.Seen seen = HeadlessChromium.open(chromium.get(), report.resolve("index.html"), tmp.resolve("browser"));
+        assertEquals(List.of(), seen.errors(), "console errors, uncaught exceptions or failed loads");
+        assertEquals(3 * TASKS.size(), seen.images().size(), seen.images().toString());
+        seen.images().forEach(i -> assertTrue(i.width() > 0, "image did not load: " + i));
+        assertTrue(seen.verdicts(), "the verdict block");
+        assertEquals(3 * TASKS.size(), seen.verdictRows());
+        assertEquals(verdictFigures(), seen.figures().stream().map(f -> Double.parseDouble(f.value())).toList());
+        seen.figures().forEach(f -> assertEquals(String.format(Locale.ROOT, "%.4g", Double.parseDouble(f.value())), f.text()));
     }
 
     @Test
