@@ -3,6 +3,7 @@ package ai.laes.report;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.util.Locale;
 import java.util.Map;
 
 import ai.laes.io.FileSystems;
@@ -12,13 +13,27 @@ import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.XYStyler;
+import org.knowm.xchart.style.markers.SeriesMarkers;
 
-/** Line charts (y linear or logarithmic), drawn headless with XChart and written as PNG. */
+/**
+ * Line charts (y linear or logarithmic), drawn headless with XChart and written as PNG. A logarithmic y axis is
+ * drawn as log10(y) on a linear axis labelled with our own ticks ({@link #logAxis}): XChart's own log axis labels
+ * every decade, and the sMNIST gradient norms span 1e-12 to 1e44, 57 labels overlapping into one black block.
+ */
 public final class Charts {
     public static final int WIDTH = 800;
     public static final int HEIGHT = 500;
     /** Values below this are drawn at it (a log axis cannot show 0); the CSVs keep the exact values. */
     public static final double FLOOR = 1e-12;
+    /**
+     * Added to the first x of a long series. XChart labels an axis of evenly spaced values (the 784 time steps) by a
+     * rule of its own that ignores the tick spacing and put 22 touching labels under the gradient plot; values not
+     * evenly spaced (by 1e-4) get its ordinary grid of about 8 labels. A thousandth of a step is not visible.
+     */
+    static final double EVEN_SPACING_NUDGE = 1e-3;
+    /** At most this many labels on an axis. */
+    public static final int MAX_LABELS = 12;
 
     private Charts() {
     }
@@ -37,21 +52,111 @@ public final class Charts {
 
     private static void lines(Path png, Configuration conf, String title, String xTitle, String yTitle,
             Map<String, double[][]> series, boolean logY) {
+        write(png, conf, chart(title, xTitle, yTitle, series, logY));
+    }
+
+    /** The chart, its log axis (if {@code logY}) already fitted to the drawing. */
+    static XYChart chart(String title, String xTitle, String yTitle, Map<String, double[][]> series, boolean logY) {
         System.setProperty("java.awt.headless", "true");
         XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title)
                 .xAxisTitle(xTitle).yAxisTitle(yTitle).build();
-        chart.getStyler().setYAxisLogarithmic(logY);
         chart.getStyler().setMarkerSize(4);
-        series.forEach((name, xy) -> {
-            double[] y = xy[1].clone();
+        double lo = Double.POSITIVE_INFINITY;
+        double hi = Double.NEGATIVE_INFINITY;
+        for (Map.Entry<String, double[][]> e : series.entrySet()) {
+            double[] x = e.getValue()[0].clone();
+            if (x.length > MAX_LABELS) {
+                x[0] += EVEN_SPACING_NUDGE;
+            }
+            double[] y = e.getValue()[1].clone();
             for (int i = 0; i < y.length && logY; i++) {
-                y[i] = Math.max(y[i], FLOOR);
+                double v = Math.max(y[i], FLOOR);
+                if (Double.isFinite(v)) {
+                    lo = Math.min(lo, v);
+                    hi = Math.max(hi, v);
+                }
+                y[i] = Math.log10(v);
             }
-            XYSeries s = chart.addSeries(name, xy[0], y);
-            if (xy[0].length > 50) {
-                s.setMarker(org.knowm.xchart.style.markers.SeriesMarkers.NONE);
+            XYSeries s = chart.addSeries(e.getKey(), x, y);
+            if (x.length > 50) {
+                s.setMarker(SeriesMarkers.NONE);
             }
-        });
+        }
+        if (logY) {
+            logAxisOf(chart, logAxis(lo <= hi ? lo : 1, lo <= hi ? hi : 10, MAX_LABELS));
+        }
+        return chart;
+    }
+
+    /**
+     * A logarithmic axis as exponents of ten: from the decade at or below the smallest value to the one at or above
+     * the largest (at least one decade), labelled at every k-th decade, k the first of 1, 2, 5, 10, 20, 50, ... that
+     * puts at most {@code maxLabels} labels on it.
+     */
+    public record LogAxis(int from, int to, int[] labels) {
+        /** Decades between labels. */
+        public int step() {
+            return labels.length > 1 ? labels[1] - labels[0] : 1;
+        }
+
+        /**
+         * The label of log10 value {@code v}: "1e{e}" at a whole decade e, else 10^v to 3 digits (distinct labels for
+         * any grid XChart tries: it widens its grid until no two labels are equal, forever if they can be).
+         */
+        public String label(double v) {
+            long e = Math.round(v);
+            return Math.abs(v - e) < 1e-9 ? "1e" + e : String.format(Locale.ROOT, "%.3g", Math.pow(10, v));
+        }
+    }
+
+    /** The axis for values in [lo, hi] (0 < lo <= hi, finite) with at most {@code maxLabels} (>= 2) labels. */
+    public static LogAxis logAxis(double lo, double hi, int maxLabels) {
+        if (!(lo > 0 && lo <= hi && Double.isFinite(hi)) || maxLabels < 2) {
+            throw new IllegalArgumentException("log axis over [" + lo + ", " + hi + "] with at most " + maxLabels + " labels");
+        }
+        int from = (int) Math.floor(Math.log10(lo));
+        int to = Math.max((int) Math.ceil(Math.log10(hi)), from + 1);
+        for (int step = 1; ; step = nextStep(step)) {
+            int first = -Math.floorDiv(-from, step) * step;
+            int count = (Math.floorDiv(to, step) * step - first) / step + 1;
+            if (count <= maxLabels) {
+                int[] labels = new int[count];
+                for (int j = 0; j < count; j++) {
+                    labels[j] = first + j * step;
+                }
+                return new LogAxis(from, to, labels);
+            }
+        }
+    }
+
+    /** The step after {@code step} in 1, 2, 5, 10, 20, 50, ... */
+    static int nextStep(int step) {
+        int decade = 1;
+        while (decade * 10 <= step) {
+            decade *= 10;
+        }
+        int mantissa = step / decade;
+        return (mantissa == 1 ? 2 : mantissa == 2 ? 5 : 10) * decade;
+    }
+
+    /**
+     * Draws log10(y) from {@code axis.from()} to {@code axis.to()} with XChart's grid on exactly the labelled decades.
+     * XChart's grid step is (span / axis pixels) times its tick spacing hint, rounded to 1, 2 or 5 times a power of
+     * ten (from 0.75 to 1.5 times a step rounds to it), and it draws no grid at all when the hint exceeds the axis
+     * pixels. One drawing measures the pixels per decade; a hint of 0.9 label steps makes the grid step the label step.
+     */
+    private static void logAxisOf(XYChart chart, LogAxis axis) {
+        XYStyler styler = chart.getStyler();
+        styler.setYAxisMin((double) axis.from());
+        styler.setYAxisMax((double) axis.to());
+        chart.setCustomYAxisTickLabelsFormatter(axis::label);
+        BitmapEncoder.getBufferedImage(chart);
+        double perDecade = Math.abs(chart.getScreenYFromChart(axis.to()) - chart.getScreenYFromChart(axis.from()))
+                / (axis.to() - axis.from());
+        styler.setYAxisTickMarkSpacingHint((int) Math.round(0.9 * axis.step() * perDecade));
+    }
+
+    private static void write(Path png, Configuration conf, XYChart chart) {
         try (OutputStream out = FileSystems.of(png, conf).create(png, true)) {
             BitmapEncoder.saveBitmap(chart, out, BitmapEncoder.BitmapFormat.PNG);
         } catch (IOException e) {

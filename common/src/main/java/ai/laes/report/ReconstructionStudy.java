@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code laes}: the exact LAES of the cropped training sequences;</li>
  *   <li>{@code random-orthogonal}: A Xavier-normal, B random orthogonal, with the best affine decoder per
  *       lag fitted by least squares on the training sequences;</li>
- *   <li>{@code gradient-descent}: the LAES form trained through time by Adam ({@link TiedMemoryTrainer});</li>
+ *   <li>{@code gradient-descent}: the LAES form trained through time by Adam, the learning rate searched over six
+ *       decades under a stopping rule ({@link TiedMemoryTrainer#search}, {@link LearningRateSearch});</li>
  *   <li>{@code laes-lag-decoder}: the LAES encoder (its A and B) with the random memory's kind of decoder, the best
  *       affine decoder per lag: like for like with {@code random-orthogonal}, whose decoders have T (p + 1)
  *       fitted weights against the LAES's tied decoder.</li>
@@ -46,8 +47,12 @@ public final class ReconstructionStudy {
     public record Point(int length, int p, String method, double mse) {
     }
 
-    /** The points, and the LAES fitted at the longest length (for the LMN initialisation). */
-    public record Result(List<Point> points, LaesModel longestLaes, List<double[]> gdLosses) {
+    /** The learning-rate search of the memory trained through time at length T, memory size p. */
+    public record Training(int length, int p, TiedMemoryTrainer.Trial chosen, List<TiedMemoryTrainer.Trial> trials) {
+    }
+
+    /** The points, the LAES fitted at the longest length (for the LMN initialisation), and the gradient training per T. */
+    public record Result(List<Point> points, LaesModel longestLaes, List<Training> gdTraining) {
     }
 
     private ReconstructionStudy() {
@@ -57,7 +62,7 @@ public final class ReconstructionStudy {
     public static Result run(JavaRDD<double[]> train, JavaRDD<double[]> test, int[] lengths, int memorySize,
             ReportBudget budget, long seed, Stages stages, JavaSparkContext sc) {
         List<Point> points = new ArrayList<>();
-        List<double[]> gdLosses = new ArrayList<>();
+        List<Training> gdTraining = new ArrayList<>();
         LaesModel longest = null;
         for (int t : lengths) {
             int p = Math.min(memorySize, t);
@@ -81,8 +86,8 @@ public final class ReconstructionStudy {
                 double[] s = TiedMemoryTrainer.secondMomentFromGram(stages.run("report: second moment T=" + t,
                         () -> SequenceGram.compute(trainT, 1, t, new double[] {mu}, GramRoute.BLOCKED)), t, n);
                 TiedMemoryTrainer.Result trained = stages.run("report: gradient descent T=" + t,
-                        () -> new TiedMemoryTrainer(s, t).train(p, budget.gdIterations(), budget.gdLearningRate(), seed + t));
-                gdLosses.add(new double[] {t, trained.initialLoss(), trained.finalLoss(), trained.bestStep()});
+                        () -> new TiedMemoryTrainer(s, t).search(p, budget.gdSearch(), seed + t));
+                gdTraining.add(new Training(t, p, trained.chosen(), trained.trials()));
                 UnrolledMemory gd = UnrolledMemory.of(trained.a(), trained.b(), mu, t);
                 points.add(new Point(t, p, GRADIENT_DESCENT, mean(LagDecoder.msePerLag(gd, gd.tiedDecoder(), testT, sc))));
 
@@ -97,7 +102,7 @@ public final class ReconstructionStudy {
                 testT.unpersist(false);
             }
         }
-        return new Result(points, longest, gdLosses);
+        return new Result(points, longest, gdTraining);
     }
 
     /** The last {@code t} steps of each sequence. */

@@ -8,8 +8,7 @@ import java.util.Map;
  *
  * @param reconstructionTrain  training sequences for the linear memories (LAES fit, least-squares decoders, S)
  * @param reconstructionTest   test sequences for their reconstruction errors
- * @param gdIterations         Adam steps (full batch) of the memory trained through time
- * @param gdLearningRate       its Adam learning rate
+ * @param gdSearch             learning rates and stopping rule of the memory trained through time (full-batch Adam)
  * @param readoutTrain         training sequences for the least-squares readouts of the classifiers
  * @param readoutTest          test sequences for their accuracy, after initialisation and after fine-tuning
  * @param probeBatch           training sequences in the gradient-norm probe
@@ -20,7 +19,7 @@ import java.util.Map;
  * @param batchSize            minibatch size per worker
  * @param averagingFrequency   minibatches per worker between parameter averagings
  */
-public record ReportBudget(int reconstructionTrain, int reconstructionTest, int gdIterations, double gdLearningRate,
+public record ReportBudget(int reconstructionTrain, int reconstructionTest, LearningRateSearch gdSearch,
                            int readoutTrain, int readoutTest, int probeBatch,
                            int finetuneTrain, int finetuneValidation, int epochs, double learningRate, int batchSize,
                            int averagingFrequency) {
@@ -31,10 +30,10 @@ public record ReportBudget(int reconstructionTrain, int reconstructionTest, int 
      * at the reference 1e-3 every model, started from its least-squares readout, collapsed within the first averaging
      * round on real MNIST (LMN-LAES and LSTM to validation loss ~20, orthogonal and random LMN to NaN).
      */
-    public static final ReportBudget QUICK = new ReportBudget(2000, 1000, 200, 1e-3, 2000, 1000, 16,
+    public static final ReportBudget QUICK = new ReportBudget(2000, 1000, LearningRateSearch.upTo(2000), 2000, 1000, 16,
             1000, 500, 3, 1e-4, 64, 5);
     /** The whole training, validation and test splits and the reference fine-tuning (100 epochs); for a cluster. */
-    public static final ReportBudget FULL = new ReportBudget(0, 0, 2000, 1e-3, 0, 0, 64,
+    public static final ReportBudget FULL = new ReportBudget(0, 0, LearningRateSearch.upTo(10_000), 0, 0, 64,
             0, 0, 100, 1e-3, 64, 5);
 
     /** {@code quick} or {@code full}. */
@@ -48,14 +47,14 @@ public record ReportBudget(int reconstructionTrain, int reconstructionTest, int 
 
     /** This budget with every training and validation count capped at {@code limit} (0 = no cap). */
     public ReportBudget limitedTo(int limit) {
-        return limit == 0 ? this : new ReportBudget(cap(reconstructionTrain, limit), reconstructionTest, gdIterations,
-                gdLearningRate, cap(readoutTrain, limit), readoutTest, Math.min(probeBatch, limit),
+        return limit == 0 ? this : new ReportBudget(cap(reconstructionTrain, limit), reconstructionTest, gdSearch,
+                cap(readoutTrain, limit), readoutTest, Math.min(probeBatch, limit),
                 cap(finetuneTrain, limit), cap(finetuneValidation, limit), epochs, learningRate, batchSize, averagingFrequency);
     }
 
     /** This budget with {@code epochs} fine-tuning epochs at {@code learningRate} (0 = unchanged, each). */
     public ReportBudget withFinetuning(int epochs, double learningRate) {
-        return new ReportBudget(reconstructionTrain, reconstructionTest, gdIterations, gdLearningRate,
+        return new ReportBudget(reconstructionTrain, reconstructionTest, gdSearch,
                 readoutTrain, readoutTest, probeBatch, finetuneTrain, finetuneValidation, epochs == 0 ? this.epochs : epochs,
                 learningRate == 0 ? this.learningRate : learningRate, batchSize, averagingFrequency);
     }
@@ -89,8 +88,7 @@ public record ReportBudget(int reconstructionTrain, int reconstructionTest, int 
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("reconstruction_train_sequences", reconstructionTrain);
         m.put("reconstruction_test_sequences", reconstructionTest);
-        m.put("gd_adam_iterations", gdIterations);
-        m.put("gd_learning_rate", gdLearningRate);
+        m.put("gd_learning_rate_search", gdSearch.asMap());
         m.put("readout_train_sequences", readoutTrain);
         m.put("readout_test_sequences", readoutTest);
         m.put("gradient_probe_batch", probeBatch);

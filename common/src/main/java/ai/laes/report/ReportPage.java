@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 
 import ai.laes.io.FileSystems;
 import ai.laes.io.RunInfo;
@@ -100,18 +101,20 @@ public final class ReportPage {
         text(file.apply(ACCURACY_CSV), conf, acc.toString());
         text(file.apply(CURVES_CSV), conf, curves.toString());
 
-        Map<String, Object> summary = summary(c);
+        List<Verdicts.Verdict> verdicts = Verdicts.of(c);
+        Map<String, Object> summary = summary(c, verdicts);
         RunInfo.writeJson(file.apply("summary.json"), conf, summary);
-        text(file.apply("index.html"), conf, html(c));
+        text(file.apply("index.html"), conf, html(c, verdicts));
         return summary;
     }
 
-    static Map<String, Object> summary(Content c) {
+    static Map<String, Object> summary(Content c, List<Verdicts.Verdict> verdicts) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("tasks", c.tasks().stream().map(TaskResult::task).toList());
         m.put("memory_size", c.memorySize());
         m.put("seed", c.seed());
         m.put("budget", c.budget().asMap());
+        m.put("verdicts", Verdicts.asMaps(verdicts));
         Map<String, Object> perTask = new LinkedHashMap<>();
         for (TaskResult r : c.tasks()) {
             Map<String, Object> t = new LinkedHashMap<>();
@@ -121,9 +124,7 @@ public final class ReportPage {
             List<Map<String, Object>> recon = new ArrayList<>();
             r.reconstruction().points().forEach(p -> recon.add(Map.of("T", p.length(), "p", p.p(), "method", p.method(), "mse", p.mse())));
             t.put("reconstruction", recon);
-            List<Map<String, Object>> gd = new ArrayList<>();
-            r.reconstruction().gdLosses().forEach(l -> gd.add(Map.of("T", (int) l[0], "initial_loss", l[1], "final_loss", l[2], "best_step", (int) l[3])));
-            t.put("gradient_descent_training", gd);
+            t.put("gradient_descent_training", r.reconstruction().gdTraining().stream().map(ReportPage::training).toList());
             Map<String, Object> gradients = new LinkedHashMap<>();
             for (InitialisationStudy.Outcome o : r.outcomes()) {
                 if (o.gradientNorms() != null) {
@@ -164,15 +165,40 @@ public final class ReportPage {
         return m;
     }
 
-    static String html(Content c) {
+    /** One length's learning-rate search as summary.json holds it: the chosen rate's run, then every rate's. */
+    static Map<String, Object> training(ReconstructionStudy.Training g) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("T", g.length());
+        m.put("p", g.p());
+        m.put("improved", g.chosen().improved());
+        m.putAll(trial(g.chosen()));
+        m.put("trials", g.trials().stream().map(ReportPage::trial).toList());
+        return m;
+    }
+
+    private static Map<String, Object> trial(TiedMemoryTrainer.Trial trial) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("learning_rate", trial.learningRate());
+        m.put("steps", trial.steps());
+        m.put("initial_loss", trial.initialLoss());
+        m.put("best_loss", trial.bestLoss());
+        m.put("best_step", trial.bestStep());
+        m.put("stopped_by", trial.stop().label());
+        return m;
+    }
+
+    static String html(Content c, List<Verdicts.Verdict> verdicts) {
         ReportBudget b = c.budget();
         List<String> taskNames = c.tasks().stream().map(TaskResult::task).toList();
         StringBuilder h = new StringBuilder();
         h.append("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>LAES / LMN report (").append(String.join(", ", taskNames))
                 .append(")</title>\n<style>body{font-family:sans-serif;max-width:60em;margin:2em auto}"
-                        + "table{border-collapse:collapse;margin-bottom:1em}td,th{border:1px solid #999;padding:2px 8px;text-align:right}</style>"
+                        + "table{border-collapse:collapse;margin-bottom:1em}td,th{border:1px solid #999;padding:2px 8px;text-align:right}"
+                        + "td.text,th.text{text-align:left}td.figures{white-space:nowrap}"
+                        + "td.supported{background:#d8f0d8}td.not-supported{background:#f6d6d6}td.not-measurable{background:#eee}</style>"
                         + "</head><body>\n");
         h.append("<h1>LAES pretraining of Linear Memory Networks: report (").append(String.join(", ", taskNames)).append(")</h1>\n");
+        Verdicts.html(h, verdicts);
         h.append("<p>Tasks ").append(String.join(" and ", taskNames)).append(" (MNIST read pixel by pixel, T = 784, k = 1; pMNIST in the "
                 + "prepared dataset's fixed permutation), memory size p = ").append(c.memorySize()).append(", seed ").append(c.seed())
                 .append(" for every random memory, network and shuffle. Sequences read per task (train / validation / test): ");
@@ -193,9 +219,12 @@ public final class ReportPage {
                         + "with the best affine decoder per lag (least squares of x_{T-d} on [y_T; 1] over the training sequences). "
                         + "<b>laes-lag-decoder</b>: the same LAES encoder (its A and B) with that same per-lag least-squares decoder. "
                         + "<b>gradient-descent</b>: the LAES form y_t = A x_t + B y_{t-1}, decoder A<sup>T</sup>(B<sup>T</sup>)<sup>d</sup>y_T, "
-                        + "from A ~ N(0, 0.01<sup>2</sup>), B random orthogonal, trained through time by full-batch Adam (")
-                .append(b.gdIterations()).append(" steps, learning rate ").append(b.gdLearningRate())
-                .append(") on the exact training loss, computed from the second moment of the centred training sequences; the iterate "
+                        + "from A ~ N(0, 0.01<sup>2</sup>), B random orthogonal, trained through time by full-batch Adam on the exact "
+                        + "training loss, computed from the second moment of the centred training sequences. The learning rate is "
+                        + "searched: each of ").append(rateList(b.gdSearch())).append(" runs ").append(b.gdSearch().trialSteps())
+                .append(" steps from the same start, the one with the lowest loss continues to at most ").append(b.gdSearch().maxSteps())
+                .append(" steps; every run stops when its best loss has not fallen by a relative ").append(b.gdSearch().tolerance())
+                .append(" within ").append(b.gdSearch().patience()).append(" steps, or when the loss stops being finite. The iterate "
                         + "with the lowest training loss is kept, because once B's spectral radius exceeds 1 the powers B<sup>d</sup> "
                         + "and with them loss and gradient explode (table below). "
                         + "<b>How to compare them.</b> The tied decoder of <b>laes</b> has no parameters beyond A and B (p(p+1) numbers), "
@@ -222,12 +251,28 @@ public final class ReportPage {
                 h.append("</tr>\n");
             }
         }
-        h.append("</table>\n<p>Gradient-descent training (mean squared error per element on the training sequences):</p>\n"
-                + "<table><tr><th>task</th><th>T</th><th>initial loss</th><th>best loss</th><th>best step</th></tr>\n");
+        h.append("</table>\n<p>Gradient-descent training (mean squared error per element on the training sequences; steps = Adam "
+                + "steps of the chosen learning rate, best step 0 = the initialisation):</p>\n<table><tr><th>task</th><th>T</th><th>p</th>"
+                + "<th>learning rate chosen</th><th>steps</th><th>initial loss</th><th>best loss</th><th>best step</th><th>stopped by</th>"
+                + "<th>best loss per learning rate (steps, stopped by)</th></tr>\n");
         for (TaskResult r : c.tasks()) {
-            r.reconstruction().gdLosses().forEach(l -> h.append("<tr><td>").append(r.task()).append("</td><td>").append((int) l[0])
-                    .append("</td><td>").append(fmt(l[1])).append("</td><td>").append(fmt(l[2])).append("</td><td>").append((int) l[3])
-                    .append("</td></tr>\n"));
+            for (ReconstructionStudy.Training g : r.reconstruction().gdTraining()) {
+                TiedMemoryTrainer.Trial chosen = g.chosen();
+                h.append("<tr><td>").append(r.task()).append("</td><td>").append(g.length()).append("</td><td>").append(g.p()).append("</td>");
+                if (chosen.improved()) {
+                    h.append("<td>").append(chosen.learningRate()).append("</td><td>").append(chosen.steps()).append("</td><td>")
+                            .append(fmt(chosen.initialLoss())).append("</td><td>").append(fmt(chosen.bestLoss())).append("</td><td>")
+                            .append(chosen.bestStep()).append("</td><td>").append(chosen.stop().label()).append("</td>");
+                } else {
+                    h.append("<td class=\"text\" colspan=\"6\"><b>No learning rate tried lowered the training loss below its initial ")
+                            .append(fmt(chosen.initialLoss())).append("</b>: the gradient-descent error above is that of the untrained "
+                                    + "initialisation.</td>");
+                }
+                h.append("<td class=\"text\">");
+                g.trials().forEach(tr -> h.append(tr.learningRate()).append(": ").append(fmt(tr.bestLoss())).append(" (").append(tr.steps())
+                        .append(", ").append(tr.stop().label()).append(")<br>"));
+                h.append("</td></tr>\n");
+            }
         }
         h.append("</table>\n");
 
@@ -286,11 +331,16 @@ public final class ReportPage {
         return h.toString();
     }
 
-    private static String count(int n) {
+    private static String rateList(LearningRateSearch search) {
+        return search.learningRates().size() + " learning rates (" + search.learningRates().stream().map(String::valueOf)
+                .collect(Collectors.joining(", ")) + ")";
+    }
+
+    static String count(int n) {
         return n == 0 ? "all" : Integer.toString(n);
     }
 
-    private static String fmt(double v) {
+    static String fmt(double v) {
         return String.format(Locale.ROOT, "%.4g", v);
     }
 

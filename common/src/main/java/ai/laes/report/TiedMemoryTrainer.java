@@ -1,9 +1,11 @@
 package ai.laes.report;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 
 import ai.laes.lmn.init.RandomMatrices;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.slf4j.Logger;
@@ -32,12 +34,18 @@ public final class TiedMemoryTrainer {
     private static final double BETA2 = 0.999;
     private static final double EPSILON = 1e-8;
 
-    private final double[] s; // T x T, lag order, row-major
+    private final INDArray s; // T x T, lag order
+    private final double traceS;
     private final int steps;
 
     /** {@code secondMoment}: S, T x T row-major in lag order (entry (d, e) = mean of x_{T-d} x_{T-e}, centred). */
     public TiedMemoryTrainer(double[] secondMoment, int steps) {
-        this.s = secondMoment;
+        this.s = Nd4j.create(secondMoment, new long[] {steps, steps}, 'c');
+        double trace = 0;
+        for (int i = 0; i < steps; i++) {
+            trace += secondMoment[i * steps + i];
+        }
+        this.traceS = trace;
         this.steps = steps;
     }
 
@@ -52,61 +60,156 @@ public final class TiedMemoryTrainer {
         return out;
     }
 
-    /**
-     * The result of training: A, B (row-major) of the iterate with the lowest training loss, that loss, the
-     * initial loss, and the step that reached it (0 = the initialisation).
-     */
-    public record Result(double[] a, double[] b, double initialLoss, double finalLoss, int bestStep) {
+    /** Why a learning rate's run ended. */
+    public enum Stop {
+        /** The best loss fell by less than the relative tolerance within the last {@code patience} steps. */
+        PLATEAU("plateau"),
+        /** The chosen rate reached the cap on steps. */
+        MAX_STEPS("step cap"),
+        /** The loss stopped being finite. */
+        DIVERGED("diverged"),
+        /** A rate not chosen, still improving after its trial steps. */
+        NOT_CHOSEN("not chosen");
+
+        private final String label;
+
+        Stop(String label) {
+            this.label = label;
+        }
+
+        /** A short description for the page and summary.json. */
+        public String label() {
+            return label;
+        }
     }
 
     /**
-     * Adam for {@code iterations} full-batch steps from A ~ N(0, 0.01^2), B random orthogonal (seeded), keeping
-     * the iterate of lowest training loss: once B's spectral radius leaves 1, the powers B^d for d up to T - 1
-     * explode, and so do the loss and the gradient (the exploding-gradient problem of training through time).
+     * One learning rate's run: the Adam steps taken, the loss at the initialisation, the lowest training loss and
+     * the step that reached it (0 = the initialisation), and why it ended.
      */
-    public Result train(int p, int iterations, double learningRate, long seed) {
-        Random rnd = new Random(seed);
-        double[] a = new double[p];
-        for (int i = 0; i < p; i++) {
-            a[i] = INITIAL_A_STD * rnd.nextGaussian();
+    public record Trial(double learningRate, int steps, double initialLoss, double bestLoss, int bestStep, Stop stop) {
+        /** Whether any step lowered the loss below the initialisation's. */
+        public boolean improved() {
+            return bestLoss < initialLoss;
         }
-        double[] b = flatten(RandomMatrices.orthogonal(rnd, p));
-        double[] params = new double[p + p * p];
-        System.arraycopy(a, 0, params, 0, p);
-        System.arraycopy(b, 0, params, p, p * p);
-        double[] m1 = new double[params.length];
-        double[] m2 = new double[params.length];
-        double initial = Double.NaN;
-        double best = Double.POSITIVE_INFINITY;
-        double[] bestParams = params.clone();
-        int bestStep = 0;
-        double[] grad = new double[params.length];
-        for (int it = 1; it <= iterations + 1; it++) {
-            double loss = lossAndGradient(java.util.Arrays.copyOf(params, p), java.util.Arrays.copyOfRange(params, p, params.length), grad);
-            if (it == 1) {
-                initial = loss;
-            }
-            if (loss < best) {
-                best = loss;
-                bestParams = params.clone();
-                bestStep = it - 1;
-            }
-            if (it > iterations || !Double.isFinite(loss)) {
-                break;
-            }
-            double c1 = 1 - Math.pow(BETA1, it);
-            double c2 = 1 - Math.pow(BETA2, it);
-            for (int i = 0; i < params.length; i++) {
-                m1[i] = BETA1 * m1[i] + (1 - BETA1) * grad[i];
-                m2[i] = BETA2 * m2[i] + (1 - BETA2) * grad[i] * grad[i];
-                params[i] -= learningRate * (m1[i] / c1) / (Math.sqrt(m2[i] / c2) + EPSILON);
-            }
-            if (it % 50 == 0) {
-                LOG.info("tied linear memory (T={}, p={}): step {} loss {} (best {} at step {})", steps, p, it, loss, best, bestStep);
+    }
+
+    /** A and B (row-major) of the lowest-loss iterate of the chosen learning rate, that rate's run, and every run. */
+    public record Result(double[] a, double[] b, Trial chosen, List<Trial> trials) {
+        /** Whether any learning rate tried lowered the loss below the initialisation's. */
+        public boolean improved() {
+            return chosen.improved();
+        }
+    }
+
+    /**
+     * Adam from A ~ N(0, 0.01^2), B random orthogonal (seeded; the same start for every learning rate) under
+     * {@code search}: each rate for its trial steps, then the rate with the lowest loss on to the cap, every run
+     * under the stopping rule, keeping the iterate of lowest training loss: once B's spectral radius leaves 1, the
+     * powers B^d for d up to T - 1 explode, and so do the loss and the gradient (the exploding-gradient problem of
+     * training through time).
+     */
+    public Result search(int p, LearningRateSearch search, long seed) {
+        List<Run> runs = new ArrayList<>();
+        for (double rate : search.learningRates()) {
+            Run run = new Run(p, rate, seed);
+            run.advance(search.trialSteps(), search);
+            runs.add(run);
+        }
+        Run chosen = runs.get(0);
+        for (Run run : runs) {
+            if (run.best < chosen.best) {
+                chosen = run;
             }
         }
-        return new Result(java.util.Arrays.copyOf(bestParams, p), java.util.Arrays.copyOfRange(bestParams, p, params.length),
-                initial, best, bestStep);
+        chosen.advance(search.maxSteps(), search);
+        if (chosen.stop == null) {
+            chosen.stop = Stop.MAX_STEPS;
+        }
+        List<Trial> trials = new ArrayList<>();
+        for (Run run : runs) {
+            Trial trial = run.trial();
+            trials.add(trial);
+            LOG.info("tied linear memory (T={}, p={}), learning rate {}: {} steps, loss {} -> best {} at step {} ({}){}", steps, p,
+                    trial.learningRate(), trial.steps(), trial.initialLoss(), trial.bestLoss(), trial.bestStep(), trial.stop().label(),
+                    run == chosen ? ", chosen" : "");
+        }
+        return new Result(Arrays.copyOf(chosen.bestParams, p), Arrays.copyOfRange(chosen.bestParams, p, chosen.bestParams.length),
+                chosen.trial(), trials);
+    }
+
+    /** One learning rate's Adam state, its best iterate and its progress under the stopping rule. */
+    private final class Run {
+        final double rate;
+        final int p;
+        final double[] params;
+        final double[] m1;
+        final double[] m2;
+        final double[] grad;
+        double[] bestParams;
+        final double initial;
+        double best;
+        int bestStep;
+        double progressMark;
+        int progressStep;
+        int step;
+        Stop stop;
+
+        Run(int p, double rate, long seed) {
+            this.rate = rate;
+            this.p = p;
+            Random rnd = new Random(seed);
+            params = new double[p + p * p];
+            for (int i = 0; i < p; i++) {
+                params[i] = INITIAL_A_STD * rnd.nextGaussian();
+            }
+            System.arraycopy(flatten(RandomMatrices.orthogonal(rnd, p)), 0, params, p, p * p);
+            m1 = new double[params.length];
+            m2 = new double[params.length];
+            grad = new double[params.length];
+            initial = loss();
+            best = initial;
+            progressMark = initial;
+            bestParams = params.clone();
+        }
+
+        double loss() {
+            return lossAndGradient(Arrays.copyOf(params, p), Arrays.copyOfRange(params, p, params.length), grad);
+        }
+
+        /** Adam steps until step {@code until} or the stopping rule; {@link #grad} is the gradient at {@link #params}. */
+        void advance(int until, LearningRateSearch search) {
+            while (stop == null && step < until) {
+                step++;
+                double c1 = 1 - Math.pow(BETA1, step);
+                double c2 = 1 - Math.pow(BETA2, step);
+                for (int i = 0; i < params.length; i++) {
+                    m1[i] = BETA1 * m1[i] + (1 - BETA1) * grad[i];
+                    m2[i] = BETA2 * m2[i] + (1 - BETA2) * grad[i] * grad[i];
+                    params[i] -= rate * (m1[i] / c1) / (Math.sqrt(m2[i] / c2) + EPSILON);
+                }
+                double loss = loss();
+                if (!Double.isFinite(loss)) {
+                    stop = Stop.DIVERGED;
+                } else {
+                    if (loss < best) {
+                        best = loss;
+                        bestStep = step;
+                        bestParams = params.clone();
+                    }
+                    if (best < progressMark * (1 - search.tolerance())) {
+                        progressMark = best;
+                        progressStep = step;
+                    } else if (step - progressStep >= search.patience()) {
+                        stop = Stop.PLATEAU;
+                    }
+                }
+            }
+        }
+
+        Trial trial() {
+            return new Trial(rate, step, initial, best, bestStep, stop == null ? Stop.NOT_CHOSEN : stop);
+        }
     }
 
     /** L(A, B); writes [dL/dA ; dL/dB (row-major)] into {@code grad}. */
@@ -115,37 +218,36 @@ public final class TiedMemoryTrainer {
         int t = steps;
         double[] c = UnrolledMemory.columns(a, b, t);
         INDArray q = Nd4j.create(c, new long[] {t, p}, 'c');
-        INDArray sm = Nd4j.create(s, new long[] {t, t}, 'c');
-        INDArray sq = sm.mmul(q);
+        INDArray sq = s.mmul(q);
         INDArray qtq = q.transpose().mmul(q);
         INDArray qtsq = q.transpose().mmul(sq);
-        double trace = 0;
-        for (int i = 0; i < t; i++) {
-            trace += s[i * t + i];
-        }
         // tr(Q^T S Q) = sum of Q o SQ; tr(L K) = sum of L o K (L, K symmetric)
-        double loss = (trace - 2 * q.mul(sq).sumNumber().doubleValue() + qtsq.mul(qtq).sumNumber().doubleValue()) / t;
+        double loss = (traceS - 2 * q.mul(sq).sumNumber().doubleValue() + qtsq.mul(qtq).sumNumber().doubleValue()) / t;
         INDArray g = sq.mul(-4).addi(q.mmul(qtsq).muli(2)).addi(sq.mmul(qtq).muli(2)).divi(t);
-        double[] gq = g.dup('c').data().asDouble();
-        backThroughTime(c, b, gq, p, t, grad);
+        backThroughTime(c, b, g.dup('c').data().asDouble(), p, t, grad);
         return loss;
     }
 
-    /** dL/dA and dL/dB from dL/dc_d through c_d = B c_{d-1}. */
+    /**
+     * dL/dA and dL/dB from dL/dc_d through c_d = B c_{d-1}: the deltas by the recursion (row d - 1 of
+     * {@code deltas} holds delta_d), then dL/dB = sum_{d>=1} delta_d c_{d-1}^T as one matrix product.
+     */
     static void backThroughTime(double[] c, double[] b, double[] gc, int p, int t, double[] grad) {
-        double[] delta = java.util.Arrays.copyOfRange(gc, (t - 1) * p, t * p);
-        double[] next = new double[p];
-        java.util.Arrays.fill(grad, 0);
-        for (int d = t - 1; d >= 1; d--) {
-            for (int i = 0; i < p; i++) {
-                for (int j = 0; j < p; j++) {
-                    grad[p + i * p + j] += delta[i] * c[(d - 1) * p + j];
-                }
+        double[] bt = new double[p * p];
+        for (int i = 0; i < p; i++) {
+            for (int j = 0; j < p; j++) {
+                bt[j * p + i] = b[i * p + j];
             }
+        }
+        double[] deltas = new double[Math.max(t - 1, 1) * p];
+        double[] delta = Arrays.copyOfRange(gc, (t - 1) * p, t * p);
+        double[] next = new double[p];
+        for (int d = t - 1; d >= 1; d--) {
+            System.arraycopy(delta, 0, deltas, (d - 1) * p, p);
             for (int j = 0; j < p; j++) {
                 double v = gc[(d - 1) * p + j];
                 for (int i = 0; i < p; i++) {
-                    v += b[i * p + j] * delta[i];
+                    v += bt[j * p + i] * delta[i];
                 }
                 next[j] = v;
             }
@@ -154,6 +256,13 @@ public final class TiedMemoryTrainer {
             next = swap;
         }
         System.arraycopy(delta, 0, grad, 0, p);
+        if (t == 1) {
+            Arrays.fill(grad, p, grad.length, 0);
+            return;
+        }
+        INDArray dl = Nd4j.create(deltas, new long[] {t - 1, p}, 'c');
+        INDArray previous = Nd4j.create(Arrays.copyOf(c, (t - 1) * p), new long[] {t - 1, p}, 'c');
+        System.arraycopy(dl.transpose().mmul(previous).dup('c').data().asDouble(), 0, grad, p, p * p);
     }
 
     static double[] flatten(double[][] m) {

@@ -12,8 +12,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import javax.imageio.ImageIO;
 
@@ -28,13 +32,14 @@ import ai.laes.report.Charts;
 import ai.laes.spark.SparkTestBase;
 import ai.laes.spark.TestData;
 import org.apache.hadoop.conf.Configuration;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A small report on real MNIST images for both tasks (200 training and validation sequences, memory size 6, 2
- * fine-tuning epochs at Adam 5e-4): every file and its consistency.
+ * fine-tuning epochs at Adam 5e-4): every file and its consistency, and the page as headless Chromium shows it.
  */
 class ReportJobTest extends SparkTestBase {
     @TempDir
@@ -88,14 +93,16 @@ class ReportJobTest extends SparkTestBase {
     static final Set<String> MODELS = Set.of("lmn-laes", "lmn-orthogonal", "lmn-random", "lstm");
     static final Set<String> METHODS = Set.of("laes", "random-orthogonal", "gradient-descent", "laes-lag-decoder");
 
+    static Map<String, Object> summary() {
+        return RunInfo.readJson(new org.apache.hadoop.fs.Path(report.resolve("summary.json").toUri()), new Configuration());
+    }
+
     @SuppressWarnings("unchecked")
     static Map<String, Object> taskSummary(String task) {
-        Map<String, Object> s = RunInfo.readJson(new org.apache.hadoop.fs.Path(report.resolve("summary.json").toUri()), new Configuration());
-        return (Map<String, Object>) ((Map<String, Object>) s.get("results")).get(task);
+        return (Map<String, Object>) ((Map<String, Object>) summary().get("results")).get(task);
     }
 
     @Test
-    @SuppressWarnings("unchecked")
     void reconstructionCsvHasEveryTaskLengthAndMethod() throws IOException {
         List<String[]> rows = csv("reconstruction_vs_length.csv", "task,T,p,method,mse");
         assertEquals(2 * 5 * 4, rows.size());
@@ -122,13 +129,39 @@ class ReportJobTest extends SparkTestBase {
         byTask.get("smnist").forEach((m, mse) -> assertTrue(mse.get(784) > 5 * mse.get(49), m + " " + mse));
         // the two tasks see different sequences: their LAES errors differ at T = 784
         assertTrue(byTask.get("smnist").get("laes").get(784) != byTask.get("pmnist").get("laes").get(784));
-        // Adam lowered the training loss of the memory trained through time (by little, at this budget)
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theGradientTrainedMemoryTrainedAtEveryLengthOrThePageSaysItDidNot() throws IOException {
+        String html = Files.readString(report.resolve("index.html"));
+        List<Double> rates = (List<Double>) ((Map<String, Object>) ((Map<String, Object>) summary().get("budget"))
+                .get("gd_learning_rate_search")).get("learning_rates");
+        assertTrue(rates.size() >= 5 && rates.get(rates.size() - 1) / rates.get(0) >= 1e4, "at least four decades: " + rates);
         for (String task : TASKS) {
-            for (Map<String, Object> gd : (List<Map<String, Object>>) taskSummary(task).get("gradient_descent_training")) {
-                double before = ((Number) gd.get("initial_loss")).doubleValue();
-                double after = ((Number) gd.get("final_loss")).doubleValue();
-                assertTrue(after < before, task + " gradient descent at T=" + gd.get("T") + ": " + before + " -> " + after);
+            List<Map<String, Object>> runs = (List<Map<String, Object>>) taskSummary(task).get("gradient_descent_training");
+            assertEquals(List.of(49, 98, 196, 392, 784), runs.stream().map(g -> ((Number) g.get("T")).intValue()).toList());
+            int untrained = 0;
+            for (Map<String, Object> gd : runs) {
+                double initial = ((Number) gd.get("initial_loss")).doubleValue();
+                double best = ((Number) gd.get("best_loss")).doubleValue();
+                int bestStep = ((Number) gd.get("best_step")).intValue();
+                int steps = ((Number) gd.get("steps")).intValue();
+                String what = task + " T=" + gd.get("T") + ": " + gd;
+                assertTrue(rates.contains(((Number) gd.get("learning_rate")).doubleValue()), what);
+                assertEquals(rates.size(), ((List<?>) gd.get("trials")).size(), what);
+                if ((Boolean) gd.get("improved")) {
+                    assertTrue(best < initial && bestStep > 0 && bestStep <= steps, what);
+                } else {
+                    assertTrue(best == initial && bestStep == 0, what);
+                    untrained++;
+                }
             }
+            // the page says so in words, once per length that did not train
+            assertEquals(untrained, html.split("<td>" + task + "</td><td>\\d+</td><td>\\d+</td><td class=\"text\" colspan=\"6\"><b>No learning "
+                    + "rate tried lowered the training loss", -1).length - 1, task);
+            // at this budget (200 sequences, p = 6) the search trains the memory at every length of both tasks
+            assertEquals(0, untrained, task + ": " + runs);
         }
     }
 
@@ -257,6 +290,69 @@ class ReportJobTest extends SparkTestBase {
             Map<String, Object> grads = (Map<String, Object>) t.get("gradient_norms");
             assertEquals(784, ((List<?>) ((Map<String, Object>) grads.get("lmn-laes")).get("norms")).size());
         }
+    }
+
+    /** The verdicts of summary.json: each claim for each task, each with a verdict, a budget and figures. */
+    @SuppressWarnings("unchecked")
+    static List<Map<String, Object>> verdicts() {
+        List<Map<String, Object>> verdicts = (List<Map<String, Object>>) summary().get("verdicts");
+        assertEquals(TASKS.size() * 3, verdicts.size());
+        for (int i = 0; i < verdicts.size(); i++) {
+            Map<String, Object> v = verdicts.get(i);
+            assertEquals(TASKS.get(i % TASKS.size()), v.get("task"));
+            assertEquals(i / TASKS.size() + 1, ((Number) v.get("claim")).intValue());
+            assertTrue(Set.of("supported", "not supported", "not measurable at this budget").contains(v.get("verdict")), v.toString());
+            assertTrue(!((String) v.get("budget")).isBlank() && !((List<?>) v.get("figures")).isEmpty(), v.toString());
+        }
+        return verdicts;
+    }
+
+    /** Every figure of the verdicts, in order: its exact value. */
+    @SuppressWarnings("unchecked")
+    static List<Double> verdictFigures() {
+        List<Double> values = new ArrayList<>();
+        for (Map<String, Object> v : verdicts()) {
+            for (Map<String, Object> f : (List<Map<String, Object>>) v.get("figures")) {
+                values.add(((Number) f.get("value")).doubleValue());
+            }
+        }
+        return values;
+    }
+
+    @Test
+    void theVerdictBlockHeadsThePageWithTheNumbersOfTheSummary() throws IOException {
+        String html = Files.readString(report.resolve("index.html"));
+        int block = html.indexOf("<section id=\"verdicts\">");
+        assertTrue(block > 0 && block < html.indexOf("<h2>1. "), "the verdicts come first");
+        String verdictHtml = html.substring(block, html.indexOf("</section>", block));
+        List<Double> shown = new ArrayList<>();
+        Matcher m = Pattern.compile("data-value=\"([^\"]+)\">([^<]+)<").matcher(verdictHtml);
+        while (m.find()) {
+            shown.add(Double.parseDouble(m.group(1)));
+            assertEquals(String.format(Locale.ROOT, "%.4g", Double.parseDouble(m.group(1))), m.group(2));
+        }
+        assertEquals(verdictFigures(), shown);
+        for (Map<String, Object> v : verdicts()) {
+            assertTrue(verdictHtml.contains("<b>" + v.get("verdict") + "</b>"), v.toString());
+        }
+        // this run fine-tunes 2 epochs on 200 sequences: far from the reference, so claim 3 cannot be judged
+        verdicts().stream().filter(v -> ((Number) v.get("claim")).intValue() == 3)
+                .forEach(v -> assertEquals("not measurable at this budget", v.get("verdict"), v.toString()));
+    }
+
+    @Test
+    void thePageLoadsInAHeadlessBrowserWithEveryImageAndTheVerdicts() throws Exception {
+        Optional<Path> chromium = HeadlessChromium.find();
+        Assumptions.assumeTrue(chromium.isPresent(), "no chromium on the PATH, so the report page is not checked in a browser "
+                + "(install Debian's chromium, as .ci/run does)");
+        HeadlessChromium.Seen seen = HeadlessChromium.open(chromium.get(), report.resolve("index.html"), tmp.resolve("browser"));
+        assertEquals(List.of(), seen.errors(), "console errors, uncaught exceptions or failed loads");
+        assertEquals(3 * TASKS.size(), seen.images().size(), seen.images().toString());
+        seen.images().forEach(i -> assertTrue(i.width() > 0, "image did not load: " + i));
+        assertTrue(seen.verdicts(), "the verdict block");
+        assertEquals(3 * TASKS.size(), seen.verdictRows());
+        assertEquals(verdictFigures(), seen.figures().stream().map(f -> Double.parseDouble(f.value())).toList());
+        seen.figures().forEach(f -> assertEquals(String.format(Locale.ROOT, "%.4g", Double.parseDouble(f.value())), f.text()));
     }
 
     @Test

@@ -1,0 +1,126 @@
+package ai.laes.report;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import ai.laes.report.Verdicts.Outcome;
+import org.junit.jupiter.api.Test;
+
+/** The verdict rules on made-up results around each threshold, and the block rendering the same numbers. */
+class VerdictsTest {
+    static final TiedMemoryTrainer.Trial TRAINED = new TiedMemoryTrainer.Trial(1e-5, 1687, 0.0932, 0.0718, 1642,
+            TiedMemoryTrainer.Stop.PLATEAU);
+    static final TiedMemoryTrainer.Trial UNTRAINED = new TiedMemoryTrainer.Trial(1e-6, 50, 0.0932, 0.0932, 0,
+            TiedMemoryTrainer.Stop.PLATEAU);
+
+    /** One task: MSEs at T = 784 (laes, gd, lag, random), the gd run there, LMN-LAES gradient ratio, its fine-tuned accuracy. */
+    static ReportPage.TaskResult task(double laes, double gd, double lag, double random, TiedMemoryTrainer.Trial trial,
+            double ratio, double accuracy) {
+        List<ReconstructionStudy.Point> points = List.of(
+                new ReconstructionStudy.Point(49, 49, ReconstructionStudy.LAES, 1e-30),
+                new ReconstructionStudy.Point(784, 128, ReconstructionStudy.LAES, laes),
+                new ReconstructionStudy.Point(784, 128, ReconstructionStudy.RANDOM, random),
+                new ReconstructionStudy.Point(784, 128, ReconstructionStudy.GRADIENT_DESCENT, gd),
+                new ReconstructionStudy.Point(784, 128, ReconstructionStudy.LAES_LAG_DECODER, lag));
+        ReconstructionStudy.Result recon = new ReconstructionStudy.Result(points, null,
+                List.of(new ReconstructionStudy.Training(49, 49, UNTRAINED, List.of(UNTRAINED)),
+                        new ReconstructionStudy.Training(784, 128, trial, List.of(trial))));
+        double[] norms = new double[784];
+        java.util.Arrays.fill(norms, 1.0);
+        norms[0] = ratio;
+        double[] exploding = norms.clone();
+        exploding[0] = 4e45;
+        List<InitialisationStudy.Outcome> outcomes = List.of(
+                new InitialisationStudy.Outcome(InitialisationStudy.LMN_LAES, 0.81, norms, null),
+                new InitialisationStudy.Outcome(InitialisationStudy.LMN_ORTHOGONAL, 0.13, exploding, null),
+                new InitialisationStudy.Outcome(InitialisationStudy.LSTM, 0.42, null, null));
+        List<FinetuneStudy.Run> runs = List.of(
+                new FinetuneStudy.Run(InitialisationStudy.LMN_LAES, 0.81, accuracy, List.of(), 3, 0),
+                new FinetuneStudy.Run(InitialisationStudy.LSTM, 0.42, 0.14, List.of(), 1, 0));
+        return new ReportPage.TaskResult("smnist", 2000, 500, 1000, recon, outcomes, runs);
+    }
+
+    static List<Verdicts.Verdict> verdicts(ReportBudget budget, ReportPage.TaskResult task) {
+        return Verdicts.of(new ReportPage.Content(128, 42, budget, List.of(task)));
+    }
+
+    static Outcome outcome(ReportBudget budget, int claim, ReportPage.TaskResult task) {
+        return verdicts(budget, task).get(claim - 1).outcome();
+    }
+
+    @Test
+    void claimOneNeedsHalfTheErrorOfBothMemoriesAndATrainedOne() {
+        ReportBudget q = ReportBudget.QUICK;
+        // the quick report's sMNIST numbers at T = 784, the gd memory trained
+        assertEquals(Outcome.SUPPORTED, outcome(q, 1, task(0.0126, 0.0718, 0.0077, 0.0386, TRAINED, 0.1, 0.8)));
+        // the same, the gd memory untrained: nothing to compare with
+        assertEquals(Outcome.NOT_MEASURABLE, outcome(q, 1, task(0.0126, 0.0932, 0.0077, 0.0386, UNTRAINED, 0.1, 0.8)));
+        // pMNIST: with the same per-lag decoders, LAES 0.0121 against random 0.0113: not supported, trained or not
+        assertEquals(Outcome.NOT_SUPPORTED, outcome(q, 1, task(0.0708, 0.0738, 0.0121, 0.0113, UNTRAINED, 0.1, 0.8)));
+        assertEquals(Outcome.NOT_SUPPORTED, outcome(q, 1, task(0.0708, 0.0738, 0.0121, 0.0113, TRAINED, 0.1, 0.8)));
+        // exactly half passes, just above fails
+        assertEquals(Outcome.SUPPORTED, outcome(q, 1, task(0.05, 0.1, 0.02, 0.04, TRAINED, 0.1, 0.8)));
+        assertEquals(Outcome.NOT_SUPPORTED, outcome(q, 1, task(0.0501, 0.1, 0.02, 0.04, TRAINED, 0.1, 0.8)));
+        assertEquals(Outcome.NOT_MEASURABLE, outcome(q, 1, task(Double.NaN, 0.1, 0.02, 0.04, TRAINED, 0.1, 0.8)));
+        List<Verdicts.Figure> f = verdicts(q, task(0.0126, 0.0718, 0.0077, 0.0386, TRAINED, 0.1, 0.8)).get(0).figures();
+        assertEquals(List.of(0.0126, 0.0718, 0.0126 / 0.0718, 0.0077, 0.0386, 0.0077 / 0.0386),
+                f.stream().map(Verdicts.Figure::value).toList());
+        assertTrue(verdicts(q, task(0.0126, 0.0718, 0.0077, 0.0386, TRAINED, 0.1, 0.8)).get(0).budget().startsWith("T = 784, p = 128"));
+    }
+
+    @Test
+    void claimTwoNeedsTheFirstStepsGradientWithinAHundredfoldOfTheLast() {
+        ReportBudget q = ReportBudget.QUICK;
+        assertEquals(Outcome.SUPPORTED, outcome(q, 2, task(0.01, 0.07, 0.007, 0.04, TRAINED, 0.0977, 0.8)));
+        assertEquals(Outcome.SUPPORTED, outcome(q, 2, task(0.01, 0.07, 0.007, 0.04, TRAINED, 0.01, 0.8)));
+        assertEquals(Outcome.NOT_SUPPORTED, outcome(q, 2, task(0.01, 0.07, 0.007, 0.04, TRAINED, 0.0099, 0.8)));
+        assertEquals(Outcome.NOT_SUPPORTED, outcome(q, 2, task(0.01, 0.07, 0.007, 0.04, TRAINED, 101, 0.8)));
+        assertEquals(Outcome.NOT_MEASURABLE, outcome(q, 2, task(0.01, 0.07, 0.007, 0.04, TRAINED, Double.NaN, 0.8)));
+        List<Verdicts.Figure> f = verdicts(q, task(0.01, 0.07, 0.007, 0.04, TRAINED, 0.0977, 0.8)).get(1).figures();
+        assertEquals(List.of(0.0977, 4e45), f.stream().map(Verdicts.Figure::value).toList(), "the LMNs' ratios, not the LSTM's");
+    }
+
+    @Test
+    void claimThreeIsOnlyNotSupportedAtTheReferenceFineTuning() {
+        ReportPage.TaskResult low = task(0.01, 0.07, 0.007, 0.04, TRAINED, 0.1, 0.782);
+        ReportPage.TaskResult high = task(0.01, 0.07, 0.007, 0.04, TRAINED, 0.1, 0.95);
+        assertEquals(Outcome.NOT_MEASURABLE, outcome(ReportBudget.QUICK, 3, low));
+        assertEquals(Outcome.SUPPORTED, outcome(ReportBudget.QUICK, 3, high));
+        assertEquals(Outcome.NOT_SUPPORTED, outcome(ReportBudget.FULL, 3, low));
+        assertEquals(Outcome.SUPPORTED, outcome(ReportBudget.FULL, 3, high));
+        assertEquals(Outcome.NOT_MEASURABLE, outcome(ReportBudget.FULL.withFinetuning(10, 0), 3, low), "10 epochs is not the reference");
+        assertEquals(List.of(0.782, 0.14), verdicts(ReportBudget.QUICK, low).get(2).figures().stream().map(Verdicts.Figure::value).toList());
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theBlockShowsExactlyTheNumbersOfTheSummary() {
+        List<Verdicts.Verdict> v = verdicts(ReportBudget.QUICK, task(0.0126, 0.0718, 0.0077, 0.0386, TRAINED, 0.0977, 0.782));
+        StringBuilder h = new StringBuilder();
+        Verdicts.html(h, v);
+        String html = h.toString();
+        assertTrue(html.startsWith("<section id=\"verdicts\">"));
+        List<Double> summary = new ArrayList<>();
+        for (Map<String, Object> m : Verdicts.asMaps(v)) {
+            for (Map<String, Object> f : (List<Map<String, Object>>) m.get("figures")) {
+                summary.add((Double) f.get("value"));
+            }
+            assertTrue(html.contains(">" + m.get("verdict") + "<"), m.toString());
+        }
+        List<Double> shown = new ArrayList<>();
+        Matcher m = Pattern.compile("data-value=\"([^\"]+)\">([^<]+)</span>").matcher(html);
+        while (m.find()) {
+            double value = Double.parseDouble(m.group(1));
+            shown.add(value);
+            assertEquals(ReportPage.fmt(value), m.group(2));
+        }
+        assertEquals(summary, shown);
+        assertEquals(3, html.split("<tr data-claim=").length - 1);
+    }
+}
