@@ -25,7 +25,7 @@ final class InferenceBuffers {
     /** h_t without the ones column. */
     final INDArray hView;
     final NativeMatrix xN, wxhN, whmN, zN, hN;
-    final Elements xE, zE, hE;
+    final Elements zE, hE;
     /** FLOAT: a row for the tanh loop and a step of an 'f'-ordered input for its conversion; null for DOUBLE. */
     final float[] scratch;
     private final INDArray wxhTop, wxhBias, whmTop, whmBias;
@@ -61,7 +61,6 @@ final class InferenceBuffers {
         whmN = NativeMatrix.of(whm);
         zN = NativeMatrix.of(z);
         hN = NativeMatrix.of(h);
-        xE = Elements.of(x);
         zE = Elements.of(z);
         hE = Elements.of(h);
     }
@@ -72,7 +71,7 @@ final class InferenceBuffers {
 
     /** Takes the input [b, nIn, T] (time-major into x) and the current weights Wxh, Whm and bias row [bh | bm]. */
     void load(INDArray ncw, INDArray wxhWeights, INDArray whmWeights, INDArray biasRow) {
-        Elements.ncwToTimeMajor(ncw, Elements.of(ncw), xE, 0, nIn + 1, scratch);
+        Elements.ncwToTimeMajor(ncw, Elements.of(ncw), Elements.of(x), 0, nIn + 1, scratch);
         wxhTop.assign(wxhWeights);
         whmTop.assign(whmWeights);
         wxhBias.assign(biasRow.get(all(), interval(0, nH)));

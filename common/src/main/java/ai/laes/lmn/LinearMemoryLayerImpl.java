@@ -224,14 +224,20 @@ public class LinearMemoryLayerImpl extends BaseRecurrentLayer<LinearMemoryLayer>
         tapeInput = null;
     }
 
-    /** Runs the recurrence over the current input from state m0 (null: zeros) and returns the tape. */
-    private LmnTape forward(INDArray m0, boolean keepForBackprop) {
+    /** The current input as [b, nIn, T] in this layer's data type. */
+    private INDArray inputNcw() {
         assertInputSet(false);
         INDArray in = permuteIfNWC(input.castTo(dataType));
         if (in.rank() != 3) {
             throw new IllegalStateException("LinearMemoryLayer expects rank 3 input [batch, nIn, T], got "
                     + Arrays.toString(in.shape()));
         }
+        return in;
+    }
+
+    /** Runs the recurrence over the current input from state m0 (null: zeros) and returns the tape. */
+    private LmnTape forward(INDArray m0, boolean keepForBackprop) {
+        INDArray in = inputNcw();
         LinearMemoryLayer c = layerConf();
         long b = in.size(0), T = in.size(2);
         if (m0 != null && m0.size(0) != b) {
@@ -286,12 +292,7 @@ public class LinearMemoryLayerImpl extends BaseRecurrentLayer<LinearMemoryLayer>
      * Equal to the training pass up to the order of float additions (tested).
      */
     private INDArray infer(LayerWorkspaceMgr workspaceMgr) {
-        assertInputSet(false);
-        INDArray in = permuteIfNWC(input.castTo(dataType));
-        if (in.rank() != 3) {
-            throw new IllegalStateException("LinearMemoryLayer expects rank 3 input [batch, nIn, T], got "
-                    + Arrays.toString(in.shape()));
-        }
+        INDArray in = inputNcw();
         LinearMemoryLayer c = layerConf();
         int b = (int) in.size(0), T = (int) in.size(2), nH = (int) c.getNH(), nM = (int) c.getNOut();
         if (inference == null || !inference.fits(dataType, b, T)) {
