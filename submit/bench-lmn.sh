@@ -7,6 +7,7 @@
 #   1. ai.laes.lmn.bench.LmnBenchmark with the OpenBLAS bundled with ND4J: ms per batch for
 #      inference, forward+backward and a full Adam fit step of the LMN, DL4J's LSTM and SimpleRnn,
 #      side by side with ratios, and one 64x128 by 128x128 GEMM with the floor it implies;
+#      then InferenceBatchBenchmark: the LMN's inference ms per example at batch 64 .. 1024;
 #   2. the LMN fit step in P interleaved passes (the machine's load drifts), one process each:
 #      with the bundled OpenBLAS; with a system OpenBLAS loaded in its place (--openblas PATH, else
 #      Debian's libopenblas0-pthread when installed; for comparison only: the jobs keep the bundled
@@ -24,7 +25,7 @@ while [ $# -gt 0 ]; do
     --reps) reps=$2; shift 2 ;;
     --passes) passes=$2; shift 2 ;;
     --openblas) openblas=$2; shift 2 ;;
-    -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "error: unknown option '$1' (see submit/bench-lmn.sh --help)" >&2; exit 2 ;;
   esac
 done
@@ -48,6 +49,9 @@ median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2 ? v[(NR + 1) / 2] :
 
 echo "== 1. bundled OpenBLAS (ND4J's): LMN, LSTM, SimpleRnn"
 "${java_cmd[@]}" ai.laes.lmn.bench.LmnBenchmark "$reps" 2 2>/dev/null
+
+echo; echo "== 1b. LMN inference per example by batch size (the readout's and evaluations' batch is chosen from it)"
+"${java_cmd[@]}" ai.laes.lmn.bench.InferenceBatchBenchmark "$reps" 1 2>/dev/null
 
 system_opts=()
 blas_name=""

@@ -6,7 +6,7 @@
 # 1. Gram-route pretraining on the first 1x, 2x and 4x 50,000 training sequences of a dataset
 #    prepared with --replicate 4 (data/prepared-x4, made on first use from MNIST): seconds per
 #    stage, the ratio of each total to 1x (the cost should grow linearly), the driver's peak heap.
-# 2. The Gram of 50,000 x 784 rows by MLlib RowMatrix vs the blocked GEMM path, the eigensolver,
+# 2. The Gram of 50,000 x 784 rows by MLlib RowMatrix vs the blocked DSYRK path, the eigensolver,
 #    and the literal computeSVD route vs the Gram route on 200 sequences of 784 steps (p = 16).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"

@@ -64,10 +64,9 @@ final class NativeMatrix {
         return new NativeMatrix(dataType, base, offset + r0 * ld, n, cols, ld, false);
     }
 
-    /** Columns c0 .. c0+n-1 of a row-major matrix. */
+    /** Columns c0 .. c0+n-1. */
     NativeMatrix cols(int c0, int n) {
-        check(!colMajor);
-        return new NativeMatrix(dataType, base, offset + c0, rows, n, ld, false);
+        return new NativeMatrix(dataType, base, offset + (colMajor ? (long) c0 * ld : c0), rows, n, ld, colMajor);
     }
 
     /** The transpose, same storage. */

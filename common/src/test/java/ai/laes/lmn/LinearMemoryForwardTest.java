@@ -62,6 +62,31 @@ class LinearMemoryForwardTest {
         }
     }
 
+    /**
+     * Inference (no tape, step by step into the output) against the training forward pass (the tape),
+     * masked and not, tanh and identity, with the test's non-zero biases: the same values, and the
+     * inference leaves the layer's tape untouched.
+     */
+    @ParameterizedTest(name = "masked={0}")
+    @ValueSource(booleans = {false, true})
+    void inferenceEqualsTheTrainingForwardPass(boolean masked) {
+        for (Activation act : new Activation[]{Activation.TANH, Activation.IDENTITY}) {
+            MultiLayerNetwork net = LmnFixtures.net(false, act, 0.0);
+            INDArray in = LmnFixtures.input(5);
+            INDArray mask = masked ? LmnFixtures.mask() : null;
+            net.setLayerMaskArrays(mask, mask);
+            INDArray training = net.feedForward(in, true).get(1).dup();
+            LinearMemoryLayerImpl layer = (LinearMemoryLayerImpl) net.getLayer(0);
+            LmnTape tape = layer.tape();
+            INDArray inference = memory(net, in, mask);
+            assertTrue(training.equalsWithEps(inference, 1e-12), act + ": inference differs from the training pass");
+            assertTrue(layer.tape() == tape, "inference must not lease a tape");
+            if (masked) {
+                assertEquals(0.0, inference.getDouble(2, 0, T - 1), 0.0, "a masked step outputs m_t = 0");
+            }
+        }
+    }
+
     @Test
     void rnnTimeStepStepByStepEqualsFullForward() {
         MultiLayerNetwork net = LmnFixtures.net(false, Activation.TANH, 0.0);

@@ -50,7 +50,7 @@ class TapePoolTest {
         MultiLayerNetwork net = LmnFixtures.net(false, Activation.TANH, 0.0);
         gradient(net, T_RESHAPED, 9, false);
         LmnTape old = layer(net).tape();
-        net.output(Nd4j.randn(DataType.DOUBLE, 2, LmnFixtures.N_IN, T_RESHAPED)); // another batch size: another tape
+        net.feedForward(Nd4j.randn(DataType.DOUBLE, 2, LmnFixtures.N_IN, T_RESHAPED), true); // another batch size: another tape
         assertNotSame(old, layer(net).tape());
         MultiLayerNetwork other = LmnFixtures.net(false, Activation.TANH, 0.0);
         gradient(other, T_RESHAPED, 10, false);

@@ -131,7 +131,7 @@ public final class PretrainJob {
         LmnInitializer.laes(model.a(), model.b(), model.mu()).initialise(lmn, 0);
         Batches batches = new Batches(view, 0);
         stages.run("LMN: least-squares readout", () -> LeastSquaresReadout.fit(sc, lmn, train, batches));
-        Evaluator.Result result = stages.run("LMN: evaluate test", () -> Evaluator.evaluate(sc, lmn, test, batches, 256));
+        Evaluator.Result result = stages.run("LMN: evaluate test", () -> Evaluator.evaluate(sc, lmn, test, batches, LeastSquaresReadout.BATCH));
         LmnArtifacts.write(lmn, out.file("model"), "lmn-init", conf);
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("init_test_accuracy", result.accuracy());

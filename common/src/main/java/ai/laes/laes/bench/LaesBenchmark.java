@@ -24,8 +24,8 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * Prints LAES timings with ratios against a baseline in the same process, on synthetic k = 1
- * sequences of 784 steps: (1) the Gram of N end-aligned rows by MLlib RowMatrix vs blocked ND4J
- * GEMM, (2) the eigendecomposition of the 784 x 784 G by both eigen-solvers, (3) the whole fit by the literal
+ * sequences of 784 steps: (1) the Gram of N end-aligned rows by MLlib RowMatrix vs the blocked
+ * DSYRK route, (2) the eigendecomposition of the 784 x 784 G by both eigen-solvers, (3) the whole fit by the literal
  * computeSVD route vs the Gram route on a few hundred sequences.
  * Arguments: [gramSequences=20000] [svdSequences=200] [steps=784] [p=16].
  * The master comes from the environment (spark-submit or -Dspark.master).
@@ -60,7 +60,7 @@ public final class LaesBenchmark {
                 GramRoute.ROW_MATRIX));
         double blockedSeconds = time(() -> grams[1] = SequenceGram.compute(rows, 1, steps, stats.mu(),
                 GramRoute.BLOCKED));
-        System.out.printf("Gram %d x %d: RowMatrix.computeGramianMatrix %.2f s, blocked GEMM %.2f s, speed-up %.2fx,"
+        System.out.printf("Gram %d x %d: RowMatrix.computeGramianMatrix %.2f s, blocked DSYRK %.2f s, speed-up %.2fx,"
                         + " max |difference| %.2e%n", gramSequences, steps, rowMatrixSeconds, blockedSeconds,
                 rowMatrixSeconds / blockedSeconds, maxAbsDifference(grams[0], grams[1]));
         double[] g = LaesGram.assemble(grams[1], steps, 1);

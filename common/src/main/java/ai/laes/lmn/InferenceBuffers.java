@@ -1,0 +1,80 @@
+package ai.laes.lmn;
+
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+import static org.nd4j.linalg.indexing.NDArrayIndex.all;
+import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
+
+/**
+ * Buffers of the LMN layer's inference pass (no backpropagation), outside any workspace, reused while
+ * (data type, batch, T) stay the same. The biases ride in the products as an extra row of weights
+ * against a column of ones:
+ * <pre>
+ *   x   [T*b, nIn + 1]   [x_t | 1], time-major        wxh [nIn + 1, nH]   [Wxh; bh]
+ *   h   [b,   nH + 1]    [h_t | 1], one step          whm [nH + 1, nM]    [Whm; bm]
+ *   z   [b,   nH]        z_t, one step
+ * </pre>
+ */
+final class InferenceBuffers {
+    final DataType dataType;
+    final int b, T, nIn, nH, nM;
+    final INDArray x, wxh, whm, z, h;
+    /** h_t without the ones column. */
+    final INDArray hView;
+    final NativeMatrix xN, wxhN, whmN, zN, hN;
+    final Elements zE, hE;
+    /** FLOAT: a row for the tanh loop and a step of an 'f'-ordered input for its conversion; null for DOUBLE. */
+    final float[] scratch;
+    private final INDArray wxhTop, wxhBias, whmTop, whmBias;
+
+    InferenceBuffers(DataType dataType, int b, int T, int nIn, int nH, int nM) {
+        this.dataType = dataType;
+        this.b = b;
+        this.T = T;
+        this.nIn = nIn;
+        this.nH = nH;
+        this.nM = nM;
+        if ((long) T * b * (nIn + 1) > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("LinearMemoryLayer: batch " + b + " x T " + T + " x " + (nIn + 1)
+                    + " exceeds the 2^31 elements its buffers index; use smaller minibatches");
+        }
+        scratch = dataType == DataType.FLOAT ? new float[Math.max(nH, b * nIn + nIn)] : null;
+        try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
+            x = Nd4j.create(dataType, new long[]{(long) T * b, nIn + 1}, 'c');
+            x.getColumn(nIn).assign(1);
+            wxh = Nd4j.create(dataType, new long[]{nIn + 1, nH}, 'c');
+            whm = Nd4j.create(dataType, new long[]{nH + 1, nM}, 'c');
+            z = Nd4j.create(dataType, new long[]{b, nH}, 'c');
+            h = Nd4j.create(dataType, new long[]{b, nH + 1}, 'c');
+            h.getColumn(nH).assign(1);
+            hView = h.get(all(), interval(0, nH));
+            wxhTop = wxh.get(interval(0, nIn), all());
+            wxhBias = wxh.get(interval(nIn, nIn + 1), all());
+            whmTop = whm.get(interval(0, nH), all());
+            whmBias = whm.get(interval(nH, nH + 1), all());
+        }
+        xN = NativeMatrix.of(x);
+        wxhN = NativeMatrix.of(wxh);
+        whmN = NativeMatrix.of(whm);
+        zN = NativeMatrix.of(z);
+        hN = NativeMatrix.of(h);
+        zE = Elements.of(z);
+        hE = Elements.of(h);
+    }
+
+    boolean fits(DataType dataType, int b, int T) {
+        return this.dataType == dataType && this.b == b && this.T == T;
+    }
+
+    /** Takes the input [b, nIn, T] (time-major into x) and the current weights Wxh, Whm and bias row [bh | bm]. */
+    void load(INDArray ncw, INDArray wxhWeights, INDArray whmWeights, INDArray biasRow) {
+        Elements.ncwToTimeMajor(ncw, Elements.of(ncw), Elements.of(x), 0, nIn + 1, scratch);
+        wxhTop.assign(wxhWeights);
+        whmTop.assign(whmWeights);
+        wxhBias.assign(biasRow.get(all(), interval(0, nH)));
+        whmBias.assign(biasRow.get(all(), interval(nH, nH + nM)));
+    }
+}
