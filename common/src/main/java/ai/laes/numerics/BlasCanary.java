@@ -3,8 +3,11 @@ package ai.laes.numerics;
 import static org.bytedeco.openblas.global.openblas_nolapack.CblasNoTrans;
 import static org.bytedeco.openblas.global.openblas_nolapack.CblasRowMajor;
 import static org.bytedeco.openblas.global.openblas_nolapack.CblasTrans;
+import static org.bytedeco.openblas.global.openblas_nolapack.CblasUpper;
 import static org.bytedeco.openblas.global.openblas_nolapack.cblas_dgemm;
+import static org.bytedeco.openblas.global.openblas_nolapack.cblas_dsyrk;
 import static org.bytedeco.openblas.global.openblas_nolapack.cblas_sgemm;
+import static org.bytedeco.openblas.global.openblas_nolapack.cblas_ssyrk;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,8 +23,9 @@ import org.slf4j.LoggerFactory;
 /**
  * A once-per-JVM check that the native GEMMs compute what plain Java computes, in the spirit of
  * NumPy's import-time BLAS sanity check: SGEMM and DGEMM through the two routes the product uses
- * (cblas directly, as the LMN's layer calls it, and {@code Nd4j.gemm}, as DL4J's layers, the Gram pass and
- * the LAES encoder call it), in the shapes and transpositions they use, on small seeded inputs.
+ * (cblas directly, as the LMN's layer calls it, with the Gram pass's SYRK for Z^T Z, and {@code Nd4j.gemm},
+ * as DL4J's layers and the LAES encoder call it), in the shapes and transpositions they use, on small
+ * seeded inputs.
  *
  * <p>Cost: five products of one million multiply-adds each, in plain Java once and natively four times
  * (two routes, two precisions): about 20 ms per JVM once ND4J is loaded.
@@ -36,8 +40,14 @@ public final class BlasCanary {
     static final double FLOAT_TOLERANCE = 1e-4;
     static final double DOUBLE_TOLERANCE = 1e-10;
 
-    /** One product C (m x n) = op(A) op(B) of depth k; A is stored k x m when transposed, B n x k. */
-    public record Shape(String use, int m, int n, int k, boolean ta, boolean tb) {
+    /**
+     * One product C (m x n) = op(A) op(B) of depth k; A is stored k x m when transposed, B n x k. A
+     * {@code gram} shape is Z^T Z (B = A, m = n), which the cblas route computes by SYRK as the Gram pass does.
+     */
+    public record Shape(String use, int m, int n, int k, boolean ta, boolean tb, boolean gram) {
+        public Shape(String use, int m, int n, int k, boolean ta, boolean tb) {
+            this(use, m, n, k, ta, tb, false);
+        }
     }
 
     /** A GEMM route under test: C, row-major m x n, in float32 ({@code single}) or float64. */
@@ -52,7 +62,7 @@ public final class BlasCanary {
             new Shape("LMN backward through W^T", 64, 128, 128, false, true),
             new Shape("LMN weight gradient", 128, 128, 64, true, false),
             new Shape("LMN input block", 32, 256, 128, false, false),
-            new Shape("Gram block Z^T Z", 128, 128, 64, true, false));
+            new Shape("Gram block Z^T Z", 128, 128, 64, true, false, true));
 
     private static Map<String, Object> report;
     private static NumericsCheckFailed failure;
@@ -116,16 +126,17 @@ public final class BlasCanary {
         int products = 0;
         for (Shape s : SHAPES) {
             double[] a = floats(random, s.m() * s.k());
-            double[] b = floats(random, s.k() * s.n());
+            double[] b = s.gram() ? a : floats(random, s.k() * s.n());
             double[] expected = javaProduct(s, a, b);
             for (Map.Entry<String, Gemm> route : routes.entrySet()) {
                 for (boolean single : new boolean[] {true, false}) {
                     double error = relativeError(expected, route.getValue().multiply(s, a, b, single));
                     double limit = single ? FLOAT_TOLERANCE : DOUBLE_TOLERANCE;
                     if (!(error <= limit)) {
+                        String kernel = (single ? "S" : "D") + (s.gram() && route.getKey().equals("cblas") ? "SYRK" : "GEMM");
                         throw NumericsCheckFailed.of("BLAS canary", String.format(Locale.ROOT,
                                 "relative error of %s %s (%s, %dx%dx%d%s%s) against plain Java",
-                                route.getKey(), single ? "SGEMM" : "DGEMM", s.use(), s.m(), s.n(), s.k(),
+                                route.getKey(), kernel, s.use(), s.m(), s.n(), s.k(),
                                 s.ta() ? ", A^T" : "", s.tb() ? ", B^T" : ""), error, "<= " + limit);
                     }
                     if (single) {
@@ -199,8 +210,11 @@ public final class BlasCanary {
         return Math.sqrt(diff / norm); // NaN when actual has a NaN: fails the check
     }
 
-    /** Row-major cblas_sgemm / cblas_dgemm, the calls of the LMN layer. */
+    /** Row-major cblas_sgemm / cblas_dgemm, the calls of the LMN layer (SYRK for a Gram shape, as the Gram pass). */
     static double[] cblas(Shape s, double[] a, double[] b, boolean single) {
+        if (s.gram()) {
+            return syrk(s, a, single);
+        }
         int ta = s.ta() ? CblasTrans : CblasNoTrans;
         int tb = s.tb() ? CblasTrans : CblasNoTrans;
         int lda = s.ta() ? s.m() : s.k();
@@ -212,6 +226,26 @@ public final class BlasCanary {
         }
         double[] c = new double[s.m() * s.n()];
         cblas_dgemm(CblasRowMajor, ta, tb, s.m(), s.n(), s.k(), 1.0, a, lda, b, ldb, 0.0, c, s.n());
+        return c;
+    }
+
+    /** C = Z^T Z by cblas_ssyrk / cblas_dsyrk on the upper triangle, mirrored (Z row-major k x n). */
+    private static double[] syrk(Shape s, double[] z, boolean single) {
+        int n = s.n();
+        double[] c;
+        if (single) {
+            float[] f = new float[n * n];
+            cblas_ssyrk(CblasRowMajor, CblasUpper, CblasTrans, n, s.k(), 1f, toFloats(z), n, 0f, f, n);
+            c = toDoubles(f);
+        } else {
+            c = new double[n * n];
+            cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, n, s.k(), 1.0, z, n, 0.0, c, n);
+        }
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j < i; j++) {
+                c[i * n + j] = c[j * n + i];
+            }
+        }
         return c;
     }
 

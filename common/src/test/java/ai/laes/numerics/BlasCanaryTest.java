@@ -53,6 +53,24 @@ class BlasCanaryTest {
     }
 
     @Test
+    void aGramProductWithOnlyItsUpperTriangleIsRefused() {
+        BlasCanary.Gemm halfGram = (s, a, b, single) -> {
+            double[] c = BlasCanary.cblas(s, a, b, single);
+            if (s.gram()) { // as if SYRK's triangle were never mirrored
+                for (int i = 0; i < s.n(); i++) {
+                    for (int j = 0; j < i; j++) {
+                        c[i * s.n() + j] = 0;
+                    }
+                }
+            }
+            return c;
+        };
+        NumericsCheckFailed e = assertThrows(NumericsCheckFailed.class,
+                () -> BlasCanary.verify(Map.of("half Gram", halfGram)));
+        assertTrue(e.getMessage().contains("Gram block Z^T Z"), e.getMessage());
+    }
+
+    @Test
     void thePlainJavaReferenceIsRight() {
         // [[1 2] [3 4]] (2x2), A^T stored, times B = [[5] [6]]
         BlasCanary.Shape s = new BlasCanary.Shape("test", 2, 1, 2, true, false);
