@@ -84,7 +84,7 @@ public final class FinetuneOptions implements JobLauncher.Validated {
     @Option(names = "--probe-epochs", paramLabel = "LIST", description = "Epochs whose first iteration records ||dL/dm_t||: numbers, first, last, all, none (default: ${DEFAULT-VALUE}).")
     String probeEpochs;
 
-    @Option(names = "--seed", paramLabel = "S", description = "Seed of the initialisation and the per-epoch shuffles (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", paramLabel = "S", description = "Seed of the initialisation, the random readout, the per-epoch shuffles and the detach draws (default: ${DEFAULT-VALUE}).")
     long seed;
 
     @Option(names = "--resume", description = "Continue the unfinished run of --out from its newest checkpoint.")
