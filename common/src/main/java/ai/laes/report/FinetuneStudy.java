@@ -11,6 +11,7 @@ import ai.laes.train.Evaluator;
 import ai.laes.train.FineTuning;
 import ai.laes.train.Hyperparameters;
 import ai.laes.train.LeastSquaresReadout;
+import ai.laes.train.ReadoutScheme;
 import ai.laes.train.TrainingDiverged;
 import ai.laes.train.ValidatedEpoch;
 import org.apache.spark.api.java.JavaRDD;
@@ -20,7 +21,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Fine-tuning of each initialised classifier (after its least-squares readout) as the fine-tune job does it:
+ * Fine-tuning of each initialised classifier as the fine-tune job does it, from the readout the reference gives it
+ * (LMN-LAES its least-squares readout, the others a random one, {@link ReadoutScheme#defaultFor}):
  * parameter averaging with Adam at the budget's learning rate, the reference weight decay and clip norm
  * ({@link LmnNetworks.Settings#reference()}) and the budget's orthogonality penalty (LMN-orthogonal) and memory
  * detach probability (the LMNs), in the loop of the fine-tune job ({@link FineTuning}). The test accuracy is that of
@@ -75,6 +77,9 @@ public final class FinetuneStudy {
                     budget.averagingFrequency(), LeastSquaresReadout.BATCH, seed, "report " + task + " " + o.model() + " fine-tune");
             InMemory store = new InMemory(setup.name());
             MultiLayerNetwork net = hyper.applyTo(o.network());
+            if (ReadoutScheme.defaultFor(InitialisationStudy.LMN_LAES.equals(o.model())) == ReadoutScheme.RANDOM) {
+                ReadoutScheme.random(net, seed); // the reference fine-tunes the other models from a random readout
+            }
             FineTuning.Progress start = FineTuning.start(sc, net, data, setup, stages, store);
             FineTuning.Result result = FineTuning.train(sc, net, start, data, setup, stages, store);
             MultiLayerNetwork chosen = store.best;

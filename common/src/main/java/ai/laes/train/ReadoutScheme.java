@@ -21,6 +21,11 @@ public enum ReadoutScheme {
     /** Xavier-normal weights (std sqrt(2 / (n + classes))) and a small bias, uniform in +-1/sqrt(n) as PyTorch's. */
     RANDOM;
 
+    /** The reference's choice: the least-squares readout for a network started from the LAES, the random one otherwise. */
+    public static ReadoutScheme defaultFor(boolean laesStart) {
+        return laesStart ? LSQ : RANDOM;
+    }
+
     /** Sets {@code net}'s readout: fitted on {@code train} for {@link #LSQ}, drawn from {@code seed} for {@link #RANDOM}. */
     public void initialise(MultiLayerNetwork net, JavaSparkContext sc, JavaRDD<LabeledImage> train, Batches batches, long seed) {
         if (this == LSQ) {

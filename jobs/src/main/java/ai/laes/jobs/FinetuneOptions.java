@@ -122,7 +122,7 @@ public final class FinetuneOptions implements JobLauncher.Validated {
             throw new InputException("--model lstm: --orthogonality-penalty and --detach-probability apply to the LMN only");
         }
         if (readout == null) {
-            readout = model == Architecture.LMN && (initScheme == InitScheme.LAES || init != null) ? ReadoutScheme.LSQ : ReadoutScheme.RANDOM;
+            readout = ReadoutScheme.defaultFor(model == Architecture.LMN && (initScheme == InitScheme.LAES || init != null));
         }
         probeEpochSet();
     }
