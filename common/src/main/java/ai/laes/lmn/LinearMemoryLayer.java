@@ -20,6 +20,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.SplittableRandom;
 
 /**
  * Configuration of the Linear Memory Network layer (laes-math.md section 2), column-vector form:
@@ -29,7 +30,13 @@ import java.util.Objects;
  * </pre>
  * with m_0 = 0 (or the stored state in rnnTimeStep / truncated BPTT). The layer outputs the memory
  * sequence m_1..m_T as [batch, nM, T] (NCW). Optional orthogonality penalty
- * {@code alpha * ||W_mm W_mm^T - I||_F^2} ({@link OrthogonalityRegularization}) on W_mm.
+ * {@code alpha * ||W_mm W_mm^T - I||_F^2} ({@link OrthogonalityRegularization}) on W_mm, and optional memory
+ * detach as in the reference's {@code LMNDetachCell}: with probability {@code detachProbability}, drawn once per
+ * time step for the whole minibatch, the m_{t-1} in W_mh m_{t-1} is a constant in backpropagation, so the gradient
+ * reaches m_{t-1} only through the linear memory W_mm m_{t-1} (W_mh itself still gets its gradient). The forward
+ * pass is unchanged. The draws are a function of {@code detachSeed} and the network's iteration count
+ * ({@link #detachedSteps}): reproducible, different every minibatch, and the same on every parameter-averaging
+ * worker of a round (so two workers equal one step on their union batch).
  * <p>
  * Serialises through DL4J's Jackson as a plain bean (public getters and setters, no-arg constructor).
  */
@@ -37,6 +44,8 @@ public class LinearMemoryLayer extends BaseRecurrentLayer {
 
     private long nH;
     private double orthogonalityPenalty;
+    private double detachProbability;
+    private long detachSeed;
 
     /** For Jackson. */
     public LinearMemoryLayer() {
@@ -46,6 +55,8 @@ public class LinearMemoryLayer extends BaseRecurrentLayer {
         super(builder);
         this.nH = builder.nH;
         this.orthogonalityPenalty = builder.orthogonalityPenalty;
+        this.detachProbability = builder.detachProbability;
+        this.detachSeed = builder.detachSeed;
     }
 
     @Override
@@ -100,6 +111,41 @@ public class LinearMemoryLayer extends BaseRecurrentLayer {
         this.orthogonalityPenalty = orthogonalityPenalty;
     }
 
+    /** Probability p in [0, 1] that a time step's m_{t-1} feeding the functional component is detached (0 = off). */
+    public double getDetachProbability() {
+        return detachProbability;
+    }
+
+    public void setDetachProbability(double detachProbability) {
+        this.detachProbability = detachProbability;
+    }
+
+    /** Seed of the detach draws. */
+    public long getDetachSeed() {
+        return detachSeed;
+    }
+
+    public void setDetachSeed(long detachSeed) {
+        this.detachSeed = detachSeed;
+    }
+
+    /**
+     * Which steps t = 1..T (index t - 1) detach m_{t-1} from the functional component in the backward pass of
+     * iteration {@code iteration}: step t is detached when the t-th uniform draw of a generator seeded by
+     * ({@code seed}, {@code iteration}) is below {@code p}. Null when p = 0 (nothing detached, no draws).
+     */
+    public static boolean[] detachedSteps(double p, long seed, long iteration, int T) {
+        if (!(p > 0)) {
+            return null;
+        }
+        SplittableRandom random = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + iteration);
+        boolean[] detached = new boolean[T];
+        for (int t = 0; t < T; t++) {
+            detached[t] = random.nextDouble() < p;
+        }
+        return detached;
+    }
+
     /** Adds {@link OrthogonalityRegularization} to Wmm's regularization when the penalty is on. */
     @Override
     public List<Regularization> getRegularizationByParam(String paramName) {
@@ -118,18 +164,21 @@ public class LinearMemoryLayer extends BaseRecurrentLayer {
             return false;
         }
         LinearMemoryLayer that = (LinearMemoryLayer) o;
-        return nH == that.nH && Double.compare(orthogonalityPenalty, that.orthogonalityPenalty) == 0;
+        return nH == that.nH && Double.compare(orthogonalityPenalty, that.orthogonalityPenalty) == 0
+                && Double.compare(detachProbability, that.detachProbability) == 0 && detachSeed == that.detachSeed;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(super.hashCode(), nH, orthogonalityPenalty);
+        return Objects.hash(super.hashCode(), nH, orthogonalityPenalty, detachProbability, detachSeed);
     }
 
     /** Builder: {@code nIn(k).nH(nH).nM(nM)}; activation defaults to tanh. */
     public static class Builder extends BaseRecurrentLayer.Builder<Builder> {
         private long nH;
         private double orthogonalityPenalty;
+        private double detachProbability;
+        private long detachSeed;
 
         public Builder() {
             activation(Activation.TANH);
@@ -152,6 +201,16 @@ public class LinearMemoryLayer extends BaseRecurrentLayer {
                 throw new InputException("LinearMemoryLayer orthogonalityPenalty: must be >= 0, got " + alpha);
             }
             this.orthogonalityPenalty = alpha;
+            return this;
+        }
+
+        /** Detach m_{t-1} from the functional component with probability p in [0, 1] per step, draws seeded by {@code seed}. */
+        public Builder detach(double p, long seed) {
+            if (!(p >= 0 && p <= 1)) {
+                throw new InputException("LinearMemoryLayer detachProbability: must be in [0, 1], got " + p);
+            }
+            this.detachProbability = p;
+            this.detachSeed = seed;
             return this;
         }
 

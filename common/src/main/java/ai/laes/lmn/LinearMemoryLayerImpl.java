@@ -23,6 +23,7 @@ import java.util.Arrays;
 import java.util.Map;
 
 import static ai.laes.lmn.LinearMemoryParamInitializer.W_HM;
+import static ai.laes.lmn.LinearMemoryParamInitializer.W_MM;
 import static ai.laes.lmn.LinearMemoryParamInitializer.W_XH;
 import static ai.laes.lmn.NativeMatrix.gemm;
 import static org.nd4j.linalg.indexing.NDArrayIndex.all;
@@ -42,7 +43,10 @@ import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
  *   dL/dm_t = g_t + e_{t+1} R^T          dL/dh_t = dL/dm_t Whm^T        dL/dz_t = act'(z_t) * dL/dh_t
  *   dR = [m_0..m_{T-1}]^T E   dWhm = H^T dM   dWxh = X^T dZ   dc = 1^T E   dL/dx = dZ Wxh^T
  * </pre>
- * so the loop holds only the recurrence and each weight gradient is one GEMM over all T*b rows.
+ * so the loop holds only the recurrence and each weight gradient is one GEMM over all T*b rows. A step t+1 that
+ * detaches m_t from the functional component ({@link LinearMemoryLayer#detachedSteps}) contributes only
+ * dL/dm_{t+1} Wmm^T to dL/dm_t (not dL/dz_{t+1} Wmh^T); with detach probability 0 nothing is drawn and the loop
+ * is the plain one.
  * For tanh, act'(z_t) = 1 - h_t^2 is taken from the stored h_t; in FLOAT networks tanh itself is a
  * float-accurate rational approximation computed in Java ({@link Elements#tanhFloat}), in DOUBLE ND4J's op.
  * <p>
@@ -124,11 +128,18 @@ public class LinearMemoryLayerImpl extends BaseRecurrentLayer<LinearMemoryLayer>
             tp.d.get(interval(0, (long) first * b), all()).assign(0);
         }
         IActivation act = c.getActivationFn();
+        boolean[] detached = LinearMemoryLayer.detachedSteps(c.getDetachProbability(), c.getDetachSeed(), getIterationCount(), T);
+        NativeMatrix wmm = detached == null ? null : NativeMatrix.of(params.get(W_MM));
         for (int t = T - 1; t >= first; t--) {
             NativeMatrix et = tp.dN.rows((long) t * b, b);
             NativeMatrix dm = et.cols(nH, nM);
             if (t < T - 1) {
-                gemm(tp.dN.rows((long) (t + 1) * b, b), false, r, true, dm, 1.0);
+                NativeMatrix next = tp.dN.rows((long) (t + 1) * b, b);
+                if (detached != null && detached[t + 1]) { // step t+2 holds m_{t+1} constant in W_mh m_{t+1}
+                    gemm(next.cols(nH, nM), false, wmm, true, dm, 1.0);
+                } else {
+                    gemm(next, false, r, true, dm, 1.0);
+                }
             }
             if (maskArray != null) {
                 tp.dmStep[t].muliColumnVector(maskColumn(t));

@@ -39,6 +39,8 @@ public final class LmnNetworks {
         public double weightDecay = 1e-5;
         public double clipNorm = 10.0;
         public double orthogonalityPenalty = 0.0;
+        /** Probability that a step's m_{t-1} feeding the functional component is detached in backpropagation (seeded by {@link #seed}). */
+        public double detachProbability = 0.0;
         public DataType dataType = DataType.FLOAT;
         public long seed = 42;
 
@@ -65,13 +67,17 @@ public final class LmnNetworks {
     public static MultiLayerNetwork lmnClassifier(Settings s) {
         s.validate();
         return classifier(s, new LinearMemoryLayer.Builder().nIn(s.nIn).nH(s.hidden).nM(s.memory)
-                .orthogonalityPenalty(s.orthogonalityPenalty).build(), s.memory);
+                .orthogonalityPenalty(s.orthogonalityPenalty).detach(s.detachProbability, s.seed).build(), s.memory);
     }
 
-    /** LSTM(nIn -> hidden) -> LastTimeStep -> softmax output, the same head and training settings. Initialised. */
+    /** The LSTM's forget-gate bias at initialisation, as the reference's LSTM baseline: it starts by remembering. */
+    public static final double LSTM_FORGET_BIAS = 1.0;
+
+    /** LSTM(nIn -> hidden, forget-gate bias 1) -> LastTimeStep -> softmax output, the same head and training settings. Initialised. */
     public static MultiLayerNetwork lstmClassifier(Settings s) {
         s.validate();
-        return classifier(s, new LSTM.Builder().nIn(s.nIn).nOut(s.hidden).activation(Activation.TANH).build(), s.hidden);
+        return classifier(s, new LSTM.Builder().nIn(s.nIn).nOut(s.hidden).activation(Activation.TANH)
+                .forgetGateBiasInit(LSTM_FORGET_BIAS).build(), s.hidden);
     }
 
     /** Any recurrent layer (nIn -> size) under the same head and settings. Initialised. */

@@ -8,9 +8,10 @@ import ai.laes.lmn.LmnNetworks;
 import ai.laes.spark.Stages;
 import ai.laes.train.Batches;
 import ai.laes.train.Evaluator;
+import ai.laes.train.FineTuning;
 import ai.laes.train.Hyperparameters;
 import ai.laes.train.LeastSquaresReadout;
-import ai.laes.train.ParameterAveragingTrainer;
+import ai.laes.train.ReadoutScheme;
 import ai.laes.train.TrainingDiverged;
 import ai.laes.train.ValidatedEpoch;
 import org.apache.spark.api.java.JavaRDD;
@@ -20,12 +21,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Fine-tuning of each initialised classifier (after its least-squares readout) as the fine-tune job does it:
+ * Fine-tuning of each initialised classifier as the fine-tune job does it, from the readout the reference gives it
+ * (LMN-LAES its least-squares readout, the others a random one, {@link ReadoutScheme#defaultFor}):
  * parameter averaging with Adam at the budget's learning rate, the reference weight decay and clip norm
- * ({@link LmnNetworks.Settings#reference()}), validated after every epoch ({@link ValidatedEpoch}). The test
- * accuracy is that of the network with the lowest validation loss among the completed epochs 1..E, or of the
- * initial network (epoch 0) if no epoch completed. A run whose loss or parameters stop being finite
- * ({@link TrainingDiverged}) ends there and is reported as diverged, keeping the epochs before.
+ * ({@link LmnNetworks.Settings#reference()}) and the budget's orthogonality penalty (LMN-orthogonal) and memory
+ * detach probability (the LMNs), in the loop of the fine-tune job ({@link FineTuning}). The test accuracy is that of
+ * the network with the lowest validation loss among the start (epoch 0) and the completed epochs. A run whose loss
+ * or parameters stop being finite ({@link TrainingDiverged}) ends there and is reported as diverged, keeping the
+ * epochs before.
  */
 public final class FinetuneStudy {
     public static final String COMPLETED = "completed";
@@ -65,47 +68,50 @@ public final class FinetuneStudy {
             long trainCount, JavaRDD<LabeledImage> validation, JavaRDD<LabeledImage> test, Batches batches,
             ReportBudget budget, long seed, Stages stages, JavaSparkContext sc) {
         LmnNetworks.Settings reference = LmnNetworks.Settings.reference();
-        Hyperparameters hyper = new Hyperparameters(budget.learningRate(), reference.weightDecay, reference.clipNorm);
+        FineTuning.Data data = new FineTuning.Data(train, trainCount, validation, batches);
         List<Run> runs = new ArrayList<>();
         for (InitialisationStudy.Outcome o : outcomes) {
-            String name = "report " + task + " " + o.model() + " fine-tune";
+            Hyperparameters hyper = new Hyperparameters(budget.learningRate(), reference.weightDecay, reference.clipNorm,
+                    budget.orthogonalityPenaltyOf(o.model()), budget.detachProbabilityOf(o.model()), seed);
+            FineTuning.Setup setup = new FineTuning.Setup(budget.epochs(), sc.defaultParallelism(), budget.batchSize(),
+                    budget.averagingFrequency(), LeastSquaresReadout.BATCH, seed, "report " + task + " " + o.model() + " fine-tune");
+            InMemory store = new InMemory(setup.name());
             MultiLayerNetwork net = hyper.applyTo(o.network());
-            List<ValidatedEpoch.Outcome> curve = new ArrayList<>();
-            Evaluator.Result initial = stages.run(name + " epoch 0: validate",
-                    () -> Evaluator.evaluate(sc, net, validation, batches, LeastSquaresReadout.BATCH));
-            curve.add(new ValidatedEpoch.Outcome(0, Double.NaN, initial.loss(), initial.accuracy(), 0, Double.NaN));
-            LOG.info("{} epoch 0 (initialised): validation loss {}, accuracy {}", name, initial.loss(), initial.accuracy());
-            ParameterAveragingTrainer trainer = new ParameterAveragingTrainer(sc, net, sc.defaultParallelism(),
-                    budget.batchSize(), budget.averagingFrequency(), seed);
-            MultiLayerNetwork best = net.clone();
-            int bestEpoch = 0;
-            double bestLoss = Double.POSITIVE_INFINITY;
-            int divergedAt = 0;
-            for (int epoch = 1; epoch <= budget.epochs(); epoch++) {
-                ValidatedEpoch.Outcome e;
-                try {
-                    e = ValidatedEpoch.run(sc, trainer, train, trainCount, validation, batches, seed, epoch, budget.epochs(),
-                            LeastSquaresReadout.BATCH, stages, name, plan -> { });
-                } catch (TrainingDiverged d) {
-                    LOG.warn("{}: {}", name, d.getMessage());
-                    divergedAt = epoch;
-                    break;
-                }
-                curve.add(e);
-                LOG.info("{} epoch {}: train loss {}, validation loss {}, accuracy {}", name, epoch, e.trainLoss(),
-                        e.valLoss(), e.valAccuracy());
-                if (e.valLoss() < bestLoss) {
-                    bestLoss = e.valLoss();
-                    bestEpoch = epoch;
-                    best = trainer.network().clone();
-                }
+            if (ReadoutScheme.defaultFor(InitialisationStudy.LMN_LAES.equals(o.model())) == ReadoutScheme.RANDOM) {
+                ReadoutScheme.random(net, seed); // the reference fine-tunes the other models from a random readout
             }
-            MultiLayerNetwork chosen = best;
-            double accuracy = stages.run(name + ": test",
+            FineTuning.Progress start = FineTuning.start(sc, net, data, setup, stages, store);
+            FineTuning.Result result = FineTuning.train(sc, net, start, data, setup, stages, store);
+            MultiLayerNetwork chosen = store.best;
+            double accuracy = stages.run(setup.name() + ": test",
                     () -> Evaluator.evaluate(sc, chosen, test, batches, LeastSquaresReadout.BATCH).accuracy());
-            runs.add(new Run(o.model(), o.accuracy(), accuracy, curve, bestEpoch, divergedAt));
+            runs.add(new Run(o.model(), o.accuracy(), accuracy, store.curve, result.progress().bestEpoch(), result.divergedAt()));
             releaseNativeMemory();
         }
         return runs;
+    }
+
+    /** The report's {@link FineTuning.Store}: the validation curve and a copy of the best network, in memory. */
+    private static final class InMemory implements FineTuning.Store {
+        private final String name;
+        private final List<ValidatedEpoch.Outcome> curve = new ArrayList<>();
+        private MultiLayerNetwork best;
+
+        InMemory(String name) {
+            this.name = name;
+        }
+
+        @Override
+        public void completed(MultiLayerNetwork net, ValidatedEpoch.Outcome outcome, FineTuning.Progress progress) {
+            curve.add(outcome);
+            if (progress.lastIsBest()) {
+                best = net.clone();
+            }
+        }
+
+        @Override
+        public void diverged(int epoch, FineTuning.Progress progress, TrainingDiverged cause) {
+            LOG.warn("{}: {}", name, cause.getMessage());
+        }
     }
 }

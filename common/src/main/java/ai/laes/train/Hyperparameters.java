@@ -3,6 +3,7 @@ package ai.laes.train;
 import java.util.ArrayList;
 import java.util.List;
 
+import ai.laes.lmn.LinearMemoryLayer;
 import org.deeplearning4j.nn.conf.GradientNormalization;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
@@ -20,11 +21,23 @@ import org.nd4j.linalg.learning.config.Adam;
  * the gradient of every weight and bias before the Adam step), and gradient-norm clipping at
  * {@code clipNorm}. DL4J clips per layer ({@link GradientNormalization#ClipL2PerLayer}), not over
  * all parameters at once as {@code torch.nn.utils.clip_grad_norm_}; a clip norm of 0 disables it.
+ * <p>
+ * For the LMN also the reference's two memory settings ({@link LinearMemoryLayer}): the orthogonality penalty
+ * {@code orthogonalityPenalty * ||W_mm W_mm^T - I||_F^2} added to each minibatch loss, and the probability
+ * {@code detachProbability} with which each time step's m_{t-1} feeding the functional component is a constant in
+ * backpropagation, drawn from {@code detachSeed} and the iteration. The LSTM ignores both.
  */
-public record Hyperparameters(double learningRate, double weightDecay, double clipNorm) {
+public record Hyperparameters(double learningRate, double weightDecay, double clipNorm, double orthogonalityPenalty,
+                              double detachProbability, long detachSeed) {
+
+    /** Without the LMN's memory settings (no penalty, no detach). */
+    public Hyperparameters(double learningRate, double weightDecay, double clipNorm) {
+        this(learningRate, weightDecay, clipNorm, 0, 0, 0);
+    }
 
     /**
-     * A copy of {@code net} (same parameters, fresh updater state) trained with these hyperparameters.
+     * A copy of {@code net} (same parameters, fresh updater state) trained with these hyperparameters (and, for an
+     * LMN layer, the memory settings).
      * Set layer by layer, unwrapping {@code LastTimeStep} and other wrappers: DL4J's own
      * TransferLearning fine-tune configuration does not reach a wrapped layer, which then kept the
      * learning rate it was built with.
@@ -43,6 +56,11 @@ public record Hyperparameters(double learningRate, double weightDecay, double cl
                 base.setRegularizationBias(withL2(base.getRegularizationBias()));
                 base.setGradientNormalization(clipNorm > 0 ? GradientNormalization.ClipL2PerLayer : GradientNormalization.None);
                 base.setGradientNormalizationThreshold(clipNorm > 0 ? clipNorm : 1.0);
+            }
+            if (layer instanceof LinearMemoryLayer lmn) {
+                lmn.setOrthogonalityPenalty(orthogonalityPenalty);
+                lmn.setDetachProbability(detachProbability);
+                lmn.setDetachSeed(detachSeed);
             }
         }
         MultiLayerNetwork copy = new MultiLayerNetwork(conf);
@@ -72,6 +90,8 @@ public record Hyperparameters(double learningRate, double weightDecay, double cl
         s.learningRate = learningRate;
         s.weightDecay = weightDecay;
         s.clipNorm = clipNorm;
+        s.orthogonalityPenalty = orthogonalityPenalty;
+        s.detachProbability = detachProbability;
         s.seed = seed;
         return s;
     }

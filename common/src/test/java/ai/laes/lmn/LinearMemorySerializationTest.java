@@ -30,9 +30,10 @@ class LinearMemorySerializationTest {
 
     @Test
     void jsonRoundTripKeepsTheLayerAndItsOutputs() {
-        MultiLayerNetwork net = LmnFixtures.net(true, Activation.TANH, 0.25, new Adam(1e-2), 5);
+        MultiLayerNetwork net = LmnFixtures.net(true, Activation.TANH, 0.25, 0.5, new Adam(1e-2), 5);
         String json = net.getLayerWiseConfigurations().toJson();
         assertTrue(json.contains(LinearMemoryLayer.class.getName()), "JSON names the layer class");
+        assertTrue(json.contains("\"detachProbability\" : 0.5") && json.contains("\"detachSeed\" : " + LmnFixtures.DETACH_SEED), json);
         MultiLayerConfiguration back = MultiLayerConfiguration.fromJson(json);
         assertEquals(net.getLayerWiseConfigurations(), back);
         assertEquals(json, back.toJson());
@@ -46,7 +47,8 @@ class LinearMemorySerializationTest {
 
     @Test
     void modelSerializerRoundTripWithUpdaterContinuesIdentically() throws IOException {
-        MultiLayerNetwork net = LmnFixtures.net(true, Activation.TANH, 0.1, new Adam(1e-2), 6);
+        // with memory detach: the draws of the steps after the restore are the same (a function of seed and iteration)
+        MultiLayerNetwork net = LmnFixtures.net(true, Activation.TANH, 0.1, 0.5, new Adam(1e-2), 6);
         DataSet data = new DataSet(LmnFixtures.input(10), LmnFixtures.classLabels(11), LmnFixtures.mask(), null);
         net.fit(data); // non-trivial Adam state
 

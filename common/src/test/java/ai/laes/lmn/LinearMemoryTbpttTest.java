@@ -28,7 +28,7 @@ class LinearMemoryTbpttTest {
     private static MultiLayerNetwork net(int tbpttLength) {
         NeuralNetConfiguration.ListBuilder list = new NeuralNetConfiguration.Builder().seed(3).dataType(DataType.DOUBLE)
                 .updater(new Sgd(0.1)).list()
-                .layer(LmnFixtures.layer(Activation.TANH, 0.0))
+                .layer(LmnFixtures.layer(Activation.TANH, 0.0, 0.0))
                 .layer(new RnnOutputLayer.Builder().nIn(LmnFixtures.N_M).nOut(LmnFixtures.CLASSES)
                         .activation(Activation.SOFTMAX).build());
         if (tbpttLength > 0) {

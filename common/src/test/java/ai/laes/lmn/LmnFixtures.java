@@ -24,20 +24,30 @@ final class LmnFixtures {
     private LmnFixtures() {
     }
 
-    static LinearMemoryLayer layer(Activation act, double alpha) {
+    /** Seed of the detach draws of the fixture layers. */
+    static final long DETACH_SEED = 99;
+
+    static LinearMemoryLayer layer(Activation act, double alpha, double detach) {
         return new LinearMemoryLayer.Builder().nIn(N_IN).nH(N_H).nM(N_M).activation(act)
-                .orthogonalityPenalty(alpha).build();
+                .orthogonalityPenalty(alpha).detach(detach, DETACH_SEED).build();
     }
 
-    /** LMN -> LastTimeStep -> softmax OutputLayer, or LMN -> RnnOutputLayer (sequence to sequence). */
     static MultiLayerNetwork net(boolean lastStep, Activation act, double alpha, IUpdater updater, long seed) {
+        return net(lastStep, act, alpha, 0, updater, seed);
+    }
+
+    /**
+     * LMN (penalty alpha, detach probability {@code detach}) -> LastTimeStep -> softmax OutputLayer, or
+     * LMN -> RnnOutputLayer (sequence to sequence).
+     */
+    static MultiLayerNetwork net(boolean lastStep, Activation act, double alpha, double detach, IUpdater updater, long seed) {
         NeuralNetConfiguration.ListBuilder list = new NeuralNetConfiguration.Builder()
                 .seed(seed).dataType(DataType.DOUBLE).updater(updater).weightInit(WeightInit.XAVIER).list();
         MultiLayerConfiguration conf = lastStep
-                ? list.layer(new LastTimeStep(layer(act, alpha)))
+                ? list.layer(new LastTimeStep(layer(act, alpha, detach)))
                       .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).activation(Activation.SOFTMAX)
                               .nIn(N_M).nOut(CLASSES).build()).build()
-                : list.layer(layer(act, alpha))
+                : list.layer(layer(act, alpha, detach))
                       .layer(new RnnOutputLayer.Builder(LossFunctions.LossFunction.MCXENT).activation(Activation.SOFTMAX)
                               .nIn(N_M).nOut(CLASSES).build()).build();
         MultiLayerNetwork net = new MultiLayerNetwork(conf);

@@ -69,12 +69,17 @@ class ParameterAveragingEquivalenceTest extends SparkTestBase {
         assertTrue(a.sumNumber().doubleValue() != 0, "a trained updater state");
     }
 
-    @Test
-    void sgdOnTwoEqualShardsAveragedEveryStepEqualsOneStepOnTheirUnion() {
+    /**
+     * Also the LMN with the orthogonality penalty and memory detach: both workers of a round draw the same detached
+     * steps (a function of seed and iteration), so their average is one step on the union batch with those steps.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"lstm", "lmn with penalty and detach"})
+    void sgdOnTwoEqualShardsAveragedEveryStepEqualsOneStepOnTheirUnion(String model) {
         List<LabeledImage> images = TrainFixtures.images(128, 2);
         JavaRDD<LabeledImage> rdd = jsc.parallelize(images, 2);
         Batches batches = TrainFixtures.batches(STEPS);
-        ModelFactory factory = TrainFixtures.sgdLstm(5, 0.5);
+        ModelFactory factory = model.equals("lstm") ? TrainFixtures.sgdLstm(5, 0.5) : TrainFixtures.sgdLmn(5, 0.05, 0.1, 0.5);
         MultiLayerNetwork single = factory.create(3);
         ParameterAveragingTrainer trainer = new ParameterAveragingTrainer(jsc, factory.create(3), 2, 16, 1, 3);
 

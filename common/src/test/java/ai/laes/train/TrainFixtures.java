@@ -8,6 +8,8 @@ import ai.laes.data.LabeledImage;
 import ai.laes.data.MnistImages;
 import ai.laes.data.SequenceTask;
 import ai.laes.data.SequenceView;
+import ai.laes.lmn.LinearMemoryLayer;
+import ai.laes.lmn.init.LmnInitializer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.LSTM;
@@ -44,6 +46,25 @@ final class TrainFixtures {
     /** Row-major sequences cropped to their last {@code steps} steps. */
     static Batches batches(int steps) {
         return new Batches(SequenceView.of(SequenceTask.SMNIST, null, null), steps);
+    }
+
+    /**
+     * LMN(1 -> size, memory size) with the orthogonality penalty {@code alpha} and detach probability {@code detach}
+     * (draws seeded by {@code seed}), orthogonal initialisation, + softmax; plain SGD, no weight decay or clipping.
+     */
+    static ModelFactory sgdLmn(int size, double lr, double alpha, double detach) {
+        return seed -> {
+            MultiLayerNetwork net = new MultiLayerNetwork(new NeuralNetConfiguration.Builder()
+                    .seed(seed).dataType(DataType.FLOAT).weightInit(WeightInit.XAVIER).updater(new Sgd(lr)).list()
+                    .layer(new LastTimeStep(new LinearMemoryLayer.Builder().nIn(1).nH(size).nM(size)
+                            .orthogonalityPenalty(alpha).detach(detach, seed).build()))
+                    .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).nIn(size).nOut(10)
+                            .activation(Activation.SOFTMAX).build())
+                    .setInputType(InputType.recurrent(1)).build());
+            net.init();
+            LmnInitializer.orthogonal(seed).initialise(net, 0);
+            return net;
+        };
     }
 
     /** LSTM(1 -> hidden) + softmax, plain SGD, no regularisation or clipping. */

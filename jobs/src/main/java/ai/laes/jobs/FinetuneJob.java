@@ -3,43 +3,36 @@ package ai.laes.jobs;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
+import java.util.function.Supplier;
 
 import ai.laes.data.LabeledImage;
 import ai.laes.data.MnistImages;
 import ai.laes.data.MnistShards;
+import ai.laes.data.PreparedData;
 import ai.laes.data.SequenceView;
 import ai.laes.data.Split;
 import ai.laes.io.AtomicOutput;
 import ai.laes.io.FileSystems;
 import ai.laes.io.InputException;
 import ai.laes.io.RunInfo;
-import ai.laes.spark.Stages;
 import ai.laes.laes.GramRoute;
 import ai.laes.laes.Laes;
 import ai.laes.laes.LaesModel;
 import ai.laes.laes.SvdRoute;
 import ai.laes.lmn.init.LmnInitializer;
-import java.util.function.Supplier;
-import ai.laes.train.LeastSquaresReadout;
-import ai.laes.train.LmnClassifier;
+import ai.laes.spark.Stages;
+import ai.laes.train.Architecture;
 import ai.laes.train.Batches;
-import ai.laes.train.Checkpoints;
-import ai.laes.train.EpochLog;
-import ai.laes.train.EpochPlan;
 import ai.laes.train.Evaluator;
+import ai.laes.train.FineTuning;
 import ai.laes.train.Hyperparameters;
+import ai.laes.train.LmnClassifier;
 import ai.laes.train.LstmClassifier;
 import ai.laes.train.ModelFactory;
 import ai.laes.train.ModelFiles;
-import ai.laes.train.ParameterAveragingTrainer;
-import ai.laes.train.StateGradientProbe;
-import ai.laes.train.TrainingDiverged;
-import ai.laes.train.ValidatedEpoch;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import ai.laes.train.ReadoutScheme;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
@@ -52,9 +45,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Fine-tune: a classifier (the LSTM baseline, or the LMN once merged; optionally started from a
- * pretraining output) trained by parameter averaging on Spark, validated every epoch, the best
- * model by validation loss evaluated on the test split.
+ * Fine-tune: a classifier (the LMN, optionally started from a pretraining output, or the LSTM baseline)
+ * trained by parameter averaging on Spark in the loop of {@link FineTuning}, validated every epoch; the
+ * network with the lowest validation loss, the start (epoch 0) included, is evaluated on the test split.
  *
  * <p>Outputs: {@code metrics.jsonl} (one line per epoch), {@code gradients.csv}
  * ({@code epoch,iteration,t,norm}), {@code checkpoints/epoch-NNN.{zip,json}},
@@ -68,7 +61,6 @@ public final class FinetuneJob {
     /** The network file a pretraining output provides. */
     static final String INIT_MODEL = "model/lmn-init.zip";
     private static final Logger LOG = LoggerFactory.getLogger(FinetuneJob.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private FinetuneJob() {
     }
@@ -82,12 +74,12 @@ public final class FinetuneJob {
      * ({@code laes} takes the LAES of the training sequences from {@code laes}, computed only if needed).
      */
     static ModelFactory factory(FinetuneOptions o, Supplier<LaesModel> laes) {
-        Hyperparameters hyper = new Hyperparameters(o.learningRate, o.weightDecay, o.clipNorm);
-        if (o.model.equals("lmn")) {
+        Hyperparameters hyper = o.hyperparameters();
+        if (o.model == Architecture.LMN) {
             return new LmnClassifier(1, o.hidden, hyper, seed -> switch (o.initScheme) {
-                case "random" -> LmnInitializer.random(seed);
-                case "orthogonal" -> LmnInitializer.orthogonal(seed);
-                default -> {
+                case RANDOM -> LmnInitializer.random(seed);
+                case ORTHOGONAL -> LmnInitializer.orthogonal(seed);
+                case LAES -> {
                     LaesModel m = laes.get();
                     yield LmnInitializer.laes(m.a(), m.b(), m.mu());
                 }
@@ -104,10 +96,9 @@ public final class FinetuneJob {
     public static void run(FinetuneOptions o, SparkSession spark) throws Exception {
         Configuration conf = spark.sparkContext().hadoopConfiguration();
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        Path prepared = PretrainJob.preparedDataset(o.data, conf);
+        Path prepared = PreparedData.locate(o.data, conf);
         Path initModel = o.init == null ? null : initModel(o, conf);
-        Hyperparameters hyper = new Hyperparameters(o.learningRate, o.weightDecay, o.clipNorm);
-        Batches batches = new Batches(SequenceView.of(o.sequenceTask(), prepared, conf), o.cropSteps);
+        Batches batches = new Batches(SequenceView.of(o.task, prepared, conf), o.cropSteps);
         Map<String, Object> options = JobLauncher.resolved(o);
 
         try (AtomicOutput out = AtomicOutput.resumable(o.output.out, o.output.overwrite, o.resume, conf)) {
@@ -116,10 +107,6 @@ public final class FinetuneJob {
             }
             Stages stages = new Stages(sc);
             RunInfo info = new RunInfo("finetune", options);
-            Checkpoints checkpoints = new Checkpoints(out.work(), conf);
-            EpochLog metrics = new EpochLog(out.file("metrics.jsonl"), null, FinetuneJob::jsonEpoch, conf);
-            EpochLog gradients = new EpochLog(out.file("gradients.csv"), "epoch,iteration,t,norm",
-                    line -> Integer.parseInt(line.substring(0, line.indexOf(','))), conf);
 
             JavaRDD<LabeledImage> train = stages.run("fine-tune: read shards", () -> split(spark, prepared, Split.TRAIN, o.limit));
             JavaRDD<LabeledImage> validation = stages.run("fine-tune: read shards", () -> split(spark, prepared, Split.VALIDATION, o.limit));
@@ -132,89 +119,46 @@ public final class FinetuneJob {
             }
             int workers = o.workers > 0 ? o.workers : sc.defaultParallelism();
             ModelFactory factory = factory(o, () -> laesOf(train, batches, o.hidden, stages));
+            FineTuning.Data data = new FineTuning.Data(train, trainCount, validation, batches);
+            FineTuning.Setup setup = new FineTuning.Setup(o.epochs, workers, o.batchSize, o.averagingFrequency,
+                    o.evalBatchSize, o.seed, "fine-tune");
+            FinetuneStore store = new FinetuneStore(out.work(), o, factory.probe(), batches, stages, conf);
 
-            Optional<Checkpoints.State> restored = out.resumed() ? checkpoints.latest() : Optional.empty();
+            Optional<FinetuneStore.Resumed> resumed = out.resumed() ? store.resume() : Optional.empty();
             MultiLayerNetwork net;
-            Checkpoints.State state;
-            if (restored.isPresent()) {
-                state = restored.get();
-                net = checkpoints.load(state.epoch());
-                metrics.keepUpTo(state.epoch());
-                // The checkpoint is the epoch's commit point; its metrics line may not have been appended yet.
-                if (state.epoch() > 0 && metrics.lines().stream().noneMatch(l -> jsonEpoch(l) == restored.get().epoch())) {
-                    metrics.append(List.of(JSON.writeValueAsString(state.metrics())));
-                }
-                gradients.keepUpTo(state.epoch());
-                LOG.info("Resuming {} after epoch {} (best so far: epoch {})", o.output.out, state.epoch(), state.bestEpoch());
+            FineTuning.Progress progress;
+            if (resumed.isPresent()) {
+                net = resumed.get().network();
+                progress = resumed.get().progress();
+                LOG.info("Resuming {} after epoch {} (best so far: epoch {})", o.output.out, progress.epoch(), progress.bestEpoch());
             } else {
                 RunInfo.writeJson(out.file("options.json"), conf, options);
-                if (initModel != null) {
-                    net = hyper.applyTo(ModelFiles.load(initModel, false, conf, "--init " + o.init));
-                } else {
-                    net = factory.create(o.seed);
-                    MultiLayerNetwork fresh = net;
-                    stages.run("fine-tune: least-squares readout", () -> LeastSquaresReadout.fit(sc, fresh, train, batches));
-                }
+                net = o.hyperparameters().applyTo(startingNetwork(o, initModel, factory, sc, train, batches, stages, conf));
                 checkShape(net, o);
-                MultiLayerNetwork start = net;
-                Evaluator.Result initial = stages.run("fine-tune: validate the initial network",
-                        () -> Evaluator.evaluate(sc, start, validation, batches, o.evalBatchSize));
-                RunInfo.writeJson(out.file("initial.json"), conf,
-                        Map.of("val_loss", initial.loss(), "val_accuracy", initial.accuracy()));
-                state = new Checkpoints.State(0, o.seed, 0, Double.POSITIVE_INFINITY, Map.of());
-                checkpoints.save(net, state);
+                progress = FineTuning.start(sc, net, data, setup, stages, store);
             }
             out.keepOnFailure();
 
-            ParameterAveragingTrainer trainer = new ParameterAveragingTrainer(sc, net, workers, o.batchSize, o.averagingFrequency, o.seed);
-            StateGradientProbe probe = factory.probe();
-            Set<Integer> probeEpochs = o.probeEpochSet();
-            for (int epoch = state.epoch() + 1; epoch <= o.epochs; epoch++) {
-                int e = epoch;
-                int lastGood = state.epoch();
-                ValidatedEpoch.Outcome val;
-                try {
-                    val = ValidatedEpoch.run(sc, trainer, train, trainCount, validation, batches, o.seed, epoch, o.epochs,
-                            o.evalBatchSize, stages, "fine-tune", plan -> {
-                                if (probeEpochs.contains(e)) {
-                                    stages.run(String.format(Locale.ROOT, "fine-tune epoch %d/%d: gradient probe", e, o.epochs),
-                                            () -> gradients.append(probeLines(probe, trainer.network(), plan, batches, e)));
-                                }
-                            });
-                } catch (TrainingDiverged d) {
-                    throw new TrainingDiverged(d.getMessage() + "; stopped, the last good checkpoint is "
-                            + checkpoints.zip(lastGood) + " (a smaller --learning-rate may help)");
-                }
-                Map<String, Object> record = val.record(o.learningRate);
-                boolean best = val.valLoss() < state.bestValLoss();
-                state = new Checkpoints.State(epoch, o.seed, best ? epoch : state.bestEpoch(),
-                        best ? val.valLoss() : state.bestValLoss(), record);
-                checkpoints.save(trainer.network(), state);
-                if (best) {
-                    ModelFiles.copy(checkpoints.zip(epoch), out.file("model/best.zip"), conf);
-                }
-                metrics.append(List.of(JSON.writeValueAsString(record)));
-                LOG.info(String.format(Locale.ROOT, "fine-tune epoch %d/%d: train loss %.4f, validation loss %.4f, accuracy %.4f, %.0f examples/s%s",
-                        epoch, o.epochs, val.trainLoss(), val.valLoss(), val.valAccuracy(), val.examplesPerSecond(), best ? " (best)" : ""));
-            }
-            // Also after a resume that stopped between a checkpoint and its copy; epoch 0 only if no epoch ran.
-            ModelFiles.copy(checkpoints.zip(state.bestEpoch() > 0 ? state.bestEpoch() : state.epoch()), out.file("model/best.zip"), conf);
-            ModelFiles.save(trainer.network(), out.file("model/final.zip"), true, conf);
+            FineTuning.Result result = FineTuning.train(sc, net, progress, data, setup, stages, store);
+            int bestEpoch = result.progress().bestEpoch();
+            // Also after a resume that stopped between a checkpoint and its copy.
+            ModelFiles.copy(store.checkpoints().zip(bestEpoch), out.file("model/best.zip"), conf);
+            ModelFiles.save(result.last(), out.file("model/final.zip"), true, conf);
 
             MultiLayerNetwork bestNet = ModelFiles.load(out.file("model/best.zip"), false, conf, "model/best.zip");
             JavaRDD<LabeledImage> test = split(spark, prepared, Split.TEST, o.limit);
-            Evaluator.Result result = stages.run("fine-tune: test", () -> Evaluator.evaluate(sc, bestNet, test, batches, o.evalBatchSize));
-            RunInfo.writeJson(out.file("evaluation.json"), conf, evaluationJson(result, state.bestEpoch()));
+            Evaluator.Result tested = stages.run("fine-tune: test", () -> Evaluator.evaluate(sc, bestNet, test, batches, o.evalBatchSize));
+            RunInfo.writeJson(out.file("evaluation.json"), conf, evaluationJson(tested, bestEpoch, result.progress().bestValLoss()));
 
-            PretrainJob.recordPrepared(info, o.data, prepared, conf);
+            PreparedData.record(info, o.data, prepared, conf);
             if (initModel != null) {
                 info.input("init/" + INIT_MODEL, o.init + "/" + INIT_MODEL, initModel, conf);
                 info.input("init/run.json", o.init + "/run.json", new Path(FileSystems.qualified(o.init, conf), "run.json"), conf);
             }
-            info.put("seeds", Map.of("seed", o.seed));
+            info.put("seeds", Map.of("seed", o.seed, "detach", o.seed, "readout", o.seed));
             info.put("rows", Map.of("train", trainCount));
             info.put("workers", workers);
-            info.put("best_epoch", state.bestEpoch());
+            info.put("best_epoch", bestEpoch);
             info.put("initial", RunInfo.readJson(out.file("initial.json"), conf));
             info.put("spark", Map.of("master", sc.master(), "application", sc.sc().applicationId()));
             info.write(out.file("run.json"), conf, stages.seconds());
@@ -222,6 +166,25 @@ public final class FinetuneJob {
             validation.unpersist(false);
             out.commit();
         }
+    }
+
+    /**
+     * The network fine-tuning starts from, before the hyperparameters are applied: {@code --init}'s model (its
+     * least-squares readout kept, or replaced by a random one with {@code --readout random}), or a new one of
+     * {@code factory} with the readout of {@code --readout}.
+     */
+    static MultiLayerNetwork startingNetwork(FinetuneOptions o, Path initModel, ModelFactory factory, JavaSparkContext sc,
+            JavaRDD<LabeledImage> train, Batches batches, Stages stages, Configuration conf) {
+        if (initModel != null) {
+            MultiLayerNetwork net = ModelFiles.load(initModel, false, conf, "--init " + o.init);
+            if (o.readout == ReadoutScheme.RANDOM) {
+                ReadoutScheme.random(net, o.seed);
+            }
+            return net;
+        }
+        MultiLayerNetwork net = factory.create(o.seed);
+        stages.run("fine-tune: " + JobLauncher.label(o.readout) + " readout", () -> o.readout.initialise(net, sc, train, batches, o.seed));
+        return net;
     }
 
     /**
@@ -246,9 +209,9 @@ public final class FinetuneJob {
         Map<?, ?> pre = run.get("options") instanceof Map<?, ?> m ? m : Map.of();
         String task = String.valueOf(pre.get("task"));
         String size = String.valueOf(pre.get("memory-size"));
-        if (!"pretrain".equals(job) || !task.equals(o.sequenceTask().id()) || !size.equals(String.valueOf(o.hidden))) {
+        if (!"pretrain".equals(job) || !task.equals(o.task.id()) || !size.equals(String.valueOf(o.hidden))) {
             throw new InputException("--init " + o.init + ": the output of " + job + " --task " + task + " --memory-size " + size
-                    + ", but this run is --task " + o.sequenceTask().id() + " --hidden " + o.hidden);
+                    + ", but this run is --task " + o.task.id() + " --hidden " + o.hidden);
         }
         return model;
     }
@@ -258,7 +221,7 @@ public final class FinetuneJob {
         long in = net.layerInputSize(0);
         long classes = net.layerSize(net.getnLayers() - 1);
         if (in != 1 || classes != MnistImages.CLASSES) {
-            throw new InputException((o.init != null ? "--init " + o.init : "--model " + o.model) + ": the network reads "
+            throw new InputException((o.init != null ? "--init " + o.init : "--model " + JobLauncher.label(o.model)) + ": the network reads "
                     + in + " features and predicts " + classes + " classes, expected 1 and " + MnistImages.CLASSES);
         }
     }
@@ -278,33 +241,21 @@ public final class FinetuneJob {
 
     /** A split's images, at most {@code limit} (the lowest indices) if {@code limit > 0}, cached. */
     static JavaRDD<LabeledImage> split(SparkSession spark, Path prepared, Split split, int limit) {
-        return PretrainJob.limit(MnistShards.read(spark, prepared, split), limit).persist(StorageLevel.MEMORY_AND_DISK());
+        return PreparedData.limit(MnistShards.read(spark, prepared, split), limit).persist(StorageLevel.MEMORY_AND_DISK());
     }
 
-    static List<String> probeLines(StateGradientProbe probe, MultiLayerNetwork net, EpochPlan plan, Batches batches, int epoch) {
-        List<LabeledImage> batch = plan.firstMinibatch();
-        double[] norms = probe.meanStateGradientNorms(net, batches.features(batch), batches.labels(batch));
-        int iteration = net.getIterationCount();
-        List<String> lines = new ArrayList<>(norms.length);
-        for (int t = 0; t < norms.length; t++) {
-            lines.add(String.format(Locale.ROOT, "%d,%d,%d,%.9g", epoch, iteration, t + 1, norms[t]));
-        }
-        return lines;
-    }
-
-    static int jsonEpoch(String line) {
-        try {
-            return JSON.readTree(line).get("epoch").asInt();
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException("metrics.jsonl: bad line " + line, e);
-        }
-    }
-
-    static Map<String, Object> evaluationJson(Evaluator.Result r, int bestEpoch) {
+    /**
+     * The test evaluation of the chosen network: {@code best_epoch} is the epoch with the lowest validation loss,
+     * 0 when no trained epoch beat the network fine-tuning started from.
+     */
+    static Map<String, Object> evaluationJson(Evaluator.Result r, int bestEpoch, double bestValLoss) {
         Evaluation ev = r.evaluation();
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("split", "test");
         m.put("best_epoch", bestEpoch);
+        m.put("chosen", bestEpoch == 0 ? "the start (epoch 0): no trained epoch had a lower validation loss"
+                : "epoch " + bestEpoch + ": the lowest validation loss");
+        m.put("best_val_loss", bestValLoss);
         m.put("examples", r.count());
         m.put("accuracy", r.accuracy());
         m.put("loss", r.loss());

@@ -7,6 +7,10 @@ import java.util.TreeSet;
 
 import ai.laes.data.SequenceTask;
 import ai.laes.io.InputException;
+import ai.laes.lmn.init.InitScheme;
+import ai.laes.train.Architecture;
+import ai.laes.train.Hyperparameters;
+import ai.laes.train.ReadoutScheme;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -25,13 +29,17 @@ public final class FinetuneOptions implements JobLauncher.Validated {
     String init;
 
     @Option(names = "--init-scheme", paramLabel = "SCHEME", description = "laes, orthogonal or random (LMN only; default: ${DEFAULT-VALUE}).")
-    String initScheme;
+    InitScheme initScheme;
 
     @Option(names = "--model", paramLabel = "MODEL", description = "lmn or lstm (default: ${DEFAULT-VALUE}).")
-    String model;
+    Architecture model;
 
     @Option(names = "--task", paramLabel = "TASK", description = "smnist or pmnist (default: ${DEFAULT-VALUE}).")
-    String task;
+    SequenceTask task;
+
+    @Option(names = "--readout", paramLabel = "READOUT", description = "How the output layer starts: lsq (least squares on the final states) "
+            + "or random (Xavier-normal, small bias); default: lsq for the LMN with --init-scheme laes or --init, random otherwise.")
+    ReadoutScheme readout;
 
     @Option(names = "--epochs", paramLabel = "N", description = "Epochs (default: ${DEFAULT-VALUE}).")
     int epochs;
@@ -51,6 +59,13 @@ public final class FinetuneOptions implements JobLauncher.Validated {
     @Option(names = "--clip-norm", paramLabel = "C", description = "Gradient-norm clipping threshold, 0 = off (default: ${DEFAULT-VALUE}).")
     double clipNorm;
 
+    @Option(names = "--orthogonality-penalty", paramLabel = "ALPHA", description = "LMN: alpha of alpha*||W_mm W_mm^T - I||_F^2 added to each minibatch loss; 0 = off (default: ${DEFAULT-VALUE}).")
+    double orthogonalityPenalty;
+
+    @Option(names = "--detach-probability", paramLabel = "P", description = "LMN: probability, drawn per time step for the whole minibatch (seeded by --seed), "
+            + "that the m_{t-1} feeding the functional component is a constant in backpropagation; 0 = off (default: ${DEFAULT-VALUE}).")
+    double detachProbability;
+
     @Option(names = "--hidden", paramLabel = "N", description = "Hidden (= memory) size (default: ${DEFAULT-VALUE}).")
     int hidden;
 
@@ -69,15 +84,11 @@ public final class FinetuneOptions implements JobLauncher.Validated {
     @Option(names = "--probe-epochs", paramLabel = "LIST", description = "Epochs whose first iteration records ||dL/dm_t||: numbers, first, last, all, none (default: ${DEFAULT-VALUE}).")
     String probeEpochs;
 
-    @Option(names = "--seed", paramLabel = "S", description = "Seed of the initialisation and the per-epoch shuffles (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--seed", paramLabel = "S", description = "Seed of the initialisation, the random readout, the per-epoch shuffles and the detach draws (default: ${DEFAULT-VALUE}).")
     long seed;
 
     @Option(names = "--resume", description = "Continue the unfinished run of --out from its newest checkpoint.")
     boolean resume;
-
-    SequenceTask sequenceTask() {
-        return SequenceTask.parse(task);
-    }
 
     @Override
     public void validate() {
@@ -101,13 +112,18 @@ public final class FinetuneOptions implements JobLauncher.Validated {
         if (cropSteps < 0 || cropSteps > 784) {
             throw new InputException("--crop-steps " + cropSteps + ": must be in 0..784");
         }
-        if (!List.of("lmn", "lstm").contains(model)) {
-            throw new InputException("--model " + model + ": unknown model (expected lmn or lstm)");
+        if (!(orthogonalityPenalty >= 0) || !Double.isFinite(orthogonalityPenalty)) {
+            throw new InputException("--orthogonality-penalty " + orthogonalityPenalty + ": must be 0 (off) or positive");
         }
-        if (!List.of("laes", "orthogonal", "random").contains(initScheme)) {
-            throw new InputException("--init-scheme " + initScheme + ": unknown scheme (expected laes, orthogonal or random)");
+        if (!(detachProbability >= 0 && detachProbability <= 1)) {
+            throw new InputException("--detach-probability " + detachProbability + ": must be in [0, 1]");
         }
-        sequenceTask();
+        if (model == Architecture.LSTM && (orthogonalityPenalty > 0 || detachProbability > 0)) {
+            throw new InputException("--model lstm: --orthogonality-penalty and --detach-probability apply to the LMN only");
+        }
+        if (readout == null) {
+            readout = ReadoutScheme.defaultFor(model == Architecture.LMN && (initScheme == InitScheme.LAES || init != null));
+        }
         probeEpochSet();
     }
 
@@ -115,6 +131,11 @@ public final class FinetuneOptions implements JobLauncher.Validated {
         if (value < 1) {
             throw new InputException(name + " " + value + ": must be at least 1");
         }
+    }
+
+    /** The optimiser and, for the LMN, the memory settings (detach draws seeded by {@code --seed}). */
+    Hyperparameters hyperparameters() {
+        return new Hyperparameters(learningRate, weightDecay, clipNorm, orthogonalityPenalty, detachProbability, seed);
     }
 
     /** The epochs to probe, from "first,last", "all", "none" or numbers. */
@@ -145,7 +166,8 @@ public final class FinetuneOptions implements JobLauncher.Validated {
 
     /** The options that define the training trajectory; a resumed run must match them. */
     List<String> trajectoryKeys() {
-        return new ArrayList<>(List.of("data", "init", "init-scheme", "model", "task", "batch-size", "averaging-frequency",
-                "learning-rate", "weight-decay", "clip-norm", "hidden", "limit", "crop-steps", "seed"));
+        return new ArrayList<>(List.of("data", "init", "init-scheme", "model", "task", "readout", "batch-size", "averaging-frequency",
+                "learning-rate", "weight-decay", "clip-norm", "orthogonality-penalty", "detach-probability", "hidden", "limit",
+                "crop-steps", "seed"));
     }
 }

@@ -4,12 +4,20 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import ai.laes.data.SequenceTask;
+import ai.laes.io.AtomicOutput;
+import ai.laes.io.FileSystems;
 import ai.laes.io.InputException;
 import ai.laes.numerics.BlasCanary;
 import ai.laes.numerics.NumericsCheckFailed;
 import ai.laes.laes.EigenSolver;
 import ai.laes.laes.GramRoute;
 import ai.laes.laes.SvdRoute;
+import ai.laes.lmn.init.InitScheme;
+import ai.laes.train.Architecture;
+import ai.laes.train.ReadoutScheme;
+import ai.laes.train.TrainingDiverged;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,7 +53,10 @@ public final class JobLauncher {
                     .registerConverter(SequenceTask.class, v -> typed(() -> SequenceTask.parse(v)))
                     .registerConverter(SvdRoute.class, v -> choice(SvdRoute.class, "--svd", v))
                     .registerConverter(GramRoute.class, v -> choice(GramRoute.class, "--gram", v))
-                    .registerConverter(EigenSolver.class, v -> choice(EigenSolver.class, "--eigen-solver", v));
+                    .registerConverter(EigenSolver.class, v -> choice(EigenSolver.class, "--eigen-solver", v))
+                    .registerConverter(Architecture.class, v -> choice(Architecture.class, "--model", v))
+                    .registerConverter(InitScheme.class, v -> choice(InitScheme.class, "--init-scheme", v))
+                    .registerConverter(ReadoutScheme.class, v -> choice(ReadoutScheme.class, "--readout", v));
             CommandLine.ParseResult parsed = cli.parseArgs(args);
             if (parsed.isUsageHelpRequested()) {
                 cli.usage(System.out);
@@ -53,6 +64,11 @@ public final class JobLauncher {
             }
             if (options instanceof Validated v) {
                 v.validate();
+            }
+            String complete = completeOutputToResume(cli.getCommandSpec());
+            if (complete != null) {
+                System.err.println(name + ": " + complete + " is already complete; nothing to resume (left untouched)");
+                return OK;
             }
             refuseExistingOutput(cli.getCommandSpec());
             return -1;
@@ -74,6 +90,20 @@ public final class JobLauncher {
         }
     }
 
+    /** {@code --out} if {@code --resume} (without {@code --overwrite}) names an output that is already complete, else null. */
+    private static String completeOutputToResume(CommandLine.Model.CommandSpec spec) {
+        OptionSpec out = spec.findOption("--out");
+        OptionSpec resume = spec.findOption("--resume");
+        OptionSpec overwrite = spec.findOption("--overwrite");
+        if (out == null || out.getValue() == null || resume == null || !Boolean.TRUE.equals(resume.getValue())
+                || (overwrite != null && Boolean.TRUE.equals(overwrite.getValue()))) {
+            return null;
+        }
+        String location = out.getValue();
+        Configuration conf = new Configuration();
+        return AtomicOutput.isComplete(FileSystems.qualified(location, conf), conf) ? location : null;
+    }
+
     /** An existing {@code --out} without {@code --overwrite}, refused before Spark starts (the job checks again). */
     private static void refuseExistingOutput(CommandLine.Model.CommandSpec spec) {
         OptionSpec out = spec.findOption("--out");
@@ -82,7 +112,7 @@ public final class JobLauncher {
             return;
         }
         String location = out.getValue();
-        if (ai.laes.io.FileSystems.exists(new org.apache.hadoop.fs.Path(location), new org.apache.hadoop.conf.Configuration())) {
+        if (FileSystems.exists(new Path(location), new Configuration())) {
             throw new InputException(location + ": output already exists (pass --overwrite to replace it)");
         }
     }
@@ -133,14 +163,20 @@ public final class JobLauncher {
             System.err.println(name + ": error: " + e.getMessage());
             return USAGE_ERROR;
         } catch (Throwable e) {
-            InputException input = causeOfType(e, InputException.class);
+            InputException input = cause(e, InputException.class);
             if (input != null) {
                 System.err.println(name + ": error: " + input.getMessage());
                 return USAGE_ERROR;
             }
-            NumericsCheckFailed numerics = causeOfType(e, NumericsCheckFailed.class);
+            NumericsCheckFailed numerics = cause(e, NumericsCheckFailed.class);
             if (numerics != null) { // a known failure: its line, no stack trace
                 System.err.println(name + ": failed: " + numerics.getMessage());
+                return RUNTIME_FAILURE;
+            }
+            TrainingDiverged diverged = cause(e, TrainingDiverged.class);
+            if (diverged != null) { // a known failure: its message says all, no stack trace
+                LOG.error("{} stopped: {}", name, diverged.getMessage());
+                System.err.println(name + ": failed: " + diverged.getMessage());
                 return RUNTIME_FAILURE;
             }
             LOG.error("{} failed", name, e);
@@ -149,8 +185,8 @@ public final class JobLauncher {
         }
     }
 
-    /** An error raised on an executor arrives wrapped in Spark's exceptions; find the one of {@code type}. */
-    private static <T extends Throwable> T causeOfType(Throwable e, Class<T> type) {
+    /** A known failure raised on an executor arrives wrapped in Spark's exceptions; find it. */
+    private static <T extends Throwable> T cause(Throwable e, Class<T> type) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (type.isInstance(t)) {
                 return type.cast(t);

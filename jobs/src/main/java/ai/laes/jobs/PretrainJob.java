@@ -10,7 +10,7 @@ import java.util.Map;
 
 import ai.laes.data.LabeledImage;
 import ai.laes.data.MnistShards;
-import ai.laes.data.Permutation;
+import ai.laes.data.PreparedData;
 import ai.laes.data.SequenceView;
 import ai.laes.data.Split;
 import ai.laes.io.AtomicOutput;
@@ -60,14 +60,14 @@ public final class PretrainJob {
     public static void run(PretrainOptions options, SparkSession spark) {
         Configuration conf = spark.sparkContext().hadoopConfiguration();
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        Path prepared = preparedDataset(options.data, conf);
+        Path prepared = PreparedData.locate(options.data, conf);
         try (AtomicOutput out = AtomicOutput.begin(options.output.out, options.output.overwrite, conf)) {
             Stages stages = new Stages(sc);
             RunInfo info = new RunInfo("pretrain", JobLauncher.resolved(options));
-            recordPrepared(info, options.data, prepared, conf);
+            PreparedData.record(info, options.data, prepared, conf);
             SequenceView view = SequenceView.of(options.task, prepared, conf);
 
-            JavaRDD<LabeledImage> train = limit(MnistShards.read(spark, prepared, Split.TRAIN), options.limit)
+            JavaRDD<LabeledImage> train = PreparedData.limit(MnistShards.read(spark, prepared, Split.TRAIN), options.limit)
                     .persist(StorageLevel.MEMORY_AND_DISK());
             long trainCount = stages.run("LAES: read training shards", train::count);
             if (trainCount == 0) {
@@ -108,13 +108,6 @@ public final class PretrainJob {
         }
     }
 
-    /** Records the prepared dataset's run.json and permutation, under the location {@code data} the user gave. */
-    static void recordPrepared(RunInfo info, String data, Path prepared, Configuration conf) {
-        for (String file : new String[] {"run.json", Permutation.FILE}) {
-            info.input("prepared/" + file, data + "/" + file, new Path(prepared, file), conf);
-        }
-    }
-
     /**
      * The LMN initialised from the LAES (laes-math.md section 3, functional size = memory size = p),
      * its least-squares readout fitted on the training split, evaluated on the test split, and written
@@ -137,30 +130,6 @@ public final class PretrainJob {
         m.put("init_test_accuracy", result.accuracy());
         m.put("init_test_loss", result.loss());
         return m;
-    }
-
-    /** {@code location} as a prepared dataset: it must exist and be complete. */
-    static Path preparedDataset(String location, Configuration conf) {
-        Path prepared = FileSystems.qualified(location, conf);
-        if (!FileSystems.exists(prepared, conf)) {
-            throw new InputException("--data " + location + ": directory not found");
-        }
-        if (!AtomicOutput.isComplete(prepared, conf)) {
-            throw new InputException("--data " + location + ": not a complete prepared dataset (no _SUCCESS)");
-        }
-        return prepared;
-    }
-
-    /**
-     * The {@code limit} rows with the smallest image indices (the original images before any
-     * replicas), or all for 0. By index, not by read order: Spark orders Parquet splits by size.
-     */
-    static JavaRDD<LabeledImage> limit(JavaRDD<LabeledImage> rows, int limit) {
-        if (limit <= 0) {
-            return rows;
-        }
-        return rows.sortBy(LabeledImage::index, true, rows.getNumPartitions()).zipWithIndex()
-                .filter(t -> t._2() < limit).map(Tuple2::_1);
     }
 
     /** (final LAES state, label) of every image, encoded on the executors from the broadcast model. */

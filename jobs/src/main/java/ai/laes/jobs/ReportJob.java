@@ -6,6 +6,7 @@ import java.util.Map;
 
 import ai.laes.data.LabeledImage;
 import ai.laes.data.MnistShards;
+import ai.laes.data.PreparedData;
 import ai.laes.data.SequenceTask;
 import ai.laes.data.SequenceView;
 import ai.laes.data.Split;
@@ -44,19 +45,19 @@ public final class ReportJob {
     public static void run(ReportOptions options, SparkSession spark) {
         Configuration conf = spark.sparkContext().hadoopConfiguration();
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        Path prepared = PretrainJob.preparedDataset(options.data, conf);
+        Path prepared = PreparedData.locate(options.data, conf);
         ReportBudget budget = options.resolvedBudget();
         try (AtomicOutput out = AtomicOutput.begin(options.output.out, options.output.overwrite, conf)) {
             Stages stages = new Stages(sc);
             RunInfo info = new RunInfo("report", JobLauncher.resolved(options));
-            PretrainJob.recordPrepared(info, options.data, prepared, conf);
-            JavaRDD<LabeledImage> train = PretrainJob.limit(MnistShards.read(spark, prepared, Split.TRAIN), budget.trainNeeded())
+            PreparedData.record(info, options.data, prepared, conf);
+            JavaRDD<LabeledImage> train = PreparedData.limit(MnistShards.read(spark, prepared, Split.TRAIN), budget.trainNeeded())
                     .persist(StorageLevel.MEMORY_AND_DISK());
-            JavaRDD<LabeledImage> validation = PretrainJob.limit(MnistShards.read(spark, prepared, Split.VALIDATION),
+            JavaRDD<LabeledImage> validation = PreparedData.limit(MnistShards.read(spark, prepared, Split.VALIDATION),
                     budget.finetuneValidation()).persist(StorageLevel.MEMORY_AND_DISK());
-            JavaRDD<LabeledImage> test = PretrainJob.limit(MnistShards.read(spark, prepared, Split.TEST), budget.testNeeded())
+            JavaRDD<LabeledImage> test = PreparedData.limit(MnistShards.read(spark, prepared, Split.TEST), budget.testNeeded())
                     .persist(StorageLevel.MEMORY_AND_DISK());
-            JavaRDD<LabeledImage> finetuneTrain = PretrainJob.limit(train, budget.finetuneTrain()).persist(StorageLevel.MEMORY_AND_DISK());
+            JavaRDD<LabeledImage> finetuneTrain = PreparedData.limit(train, budget.finetuneTrain()).persist(StorageLevel.MEMORY_AND_DISK());
             try {
                 long trainCount = stages.run("report: read training shards", train::count);
                 long validationCount = stages.run("report: read validation shards", validation::count);
@@ -71,13 +72,13 @@ public final class ReportJob {
                 for (SequenceTask task : options.tasks()) {
                     SequenceView view = SequenceView.of(task, prepared, conf);
                     ReconstructionStudy.Result reconstruction = ReconstructionStudy.run(
-                            sequences(PretrainJob.limit(train, budget.reconstructionTrain()), view),
-                            sequences(PretrainJob.limit(test, budget.reconstructionTest()), view),
+                            sequences(PreparedData.limit(train, budget.reconstructionTrain()), view),
+                            sequences(PreparedData.limit(test, budget.reconstructionTest()), view),
                             ReconstructionStudy.LENGTHS, options.memorySize, budget, options.seed, stages, sc);
-                    JavaRDD<LabeledImage> readoutTest = PretrainJob.limit(test, budget.readoutTest()).persist(StorageLevel.MEMORY_AND_DISK());
+                    JavaRDD<LabeledImage> readoutTest = PreparedData.limit(test, budget.readoutTest()).persist(StorageLevel.MEMORY_AND_DISK());
                     try {
                         List<InitialisationStudy.Outcome> outcomes = InitialisationStudy.run(reconstruction.longestLaes(),
-                                PretrainJob.limit(train, budget.readoutTrain()), readoutTest, probe, view, options.seed, stages, sc);
+                                PreparedData.limit(train, budget.readoutTrain()), readoutTest, probe, view, options.seed, stages, sc);
                         List<FinetuneStudy.Run> runs = FinetuneStudy.run(task.id(), outcomes, finetuneTrain, finetuneCount,
                                 validation, readoutTest, new Batches(view, 0), budget, options.seed, stages, sc);
                         results.add(new ReportPage.TaskResult(task.id(), trainCount, validationCount, testCount, reconstruction,

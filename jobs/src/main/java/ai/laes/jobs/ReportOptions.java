@@ -25,7 +25,8 @@ public final class ReportOptions implements JobLauncher.Validated {
     @Option(names = "--task", paramLabel = "TASK", description = "smnist, pmnist or both (default: ${DEFAULT-VALUE}).")
     String task;
 
-    @Option(names = "--budget", paramLabel = "BUDGET", description = "quick (thousands of sequences, minutes) or full (all splits) (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--budget", paramLabel = "BUDGET", description = "quick (thousands of sequences, minutes), standard (10,000 training sequences, full validation and test splits, hours) "
+            + "or full (all splits, 100 epochs; a cluster) (default: ${DEFAULT-VALUE}).")
     String budget;
 
     @Option(names = "--epochs", paramLabel = "N", description = "Fine-tuning epochs; 0 = the budget's (default: ${DEFAULT-VALUE}).")

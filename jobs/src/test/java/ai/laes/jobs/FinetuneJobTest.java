@@ -17,12 +17,14 @@ import java.util.List;
 import java.util.Map;
 
 import ai.laes.io.RunInfo;
+import ai.laes.lmn.LinearMemoryLayer;
 import ai.laes.spark.SparkTestBase;
 import ai.laes.train.Hyperparameters;
 import ai.laes.train.LstmClassifier;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.hadoop.conf.Configuration;
+import org.deeplearning4j.nn.conf.layers.recurrent.LastTimeStep;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.util.ModelSerializer;
 import org.junit.jupiter.api.BeforeAll;
@@ -80,7 +82,8 @@ class FinetuneJobTest extends SparkTestBase {
             metrics.add(JSON.readTree(line));
         }
         assertEquals(2, metrics.size());
-        double bestLoss = Double.POSITIVE_INFINITY;
+        // the start (epoch 0, initial.json) is a candidate too
+        double bestLoss = JSON.readTree(out.resolve("initial.json").toFile()).get("val_loss").asDouble();
         int bestEpoch = 0;
         for (int e = 0; e < 2; e++) {
             JsonNode m = metrics.get(e);
@@ -102,6 +105,7 @@ class FinetuneJobTest extends SparkTestBase {
         JsonNode ev = JSON.readTree(out.resolve("evaluation.json").toFile());
         assertEquals(320, ev.get("examples").asInt());
         assertEquals(bestEpoch, ev.get("best_epoch").asInt());
+        assertEquals(bestLoss, ev.get("best_val_loss").asDouble(), 0.0);
         long total = 0;
         long diagonal = 0;
         for (int a = 0; a < 10; a++) {
@@ -143,6 +147,51 @@ class FinetuneJobTest extends SparkTestBase {
             double norm = Double.parseDouble(f[3]);
             assertTrue(norm > 0 && Double.isFinite(norm), lines.get(i));
         }
+    }
+
+    /**
+     * From the LAES start at a learning rate that wrecks it, the start stays the best network: best.zip is checkpoint
+     * 0 and evaluation.json says so. The run also carries the LMN's orthogonality penalty and memory detach, recorded
+     * in run.json and in the saved layer configuration.
+     */
+    @Test
+    void aRunThatOnlyMakesTheNetworkWorseHandsBackTheStart() throws IOException {
+        Path o = tmp.resolve("collapsing");
+        JobAssertions.Outcome r = capture(() -> finetune(small("--out", o.toString(), "--epochs", "1", "--model", "lmn",
+                "--init-scheme", "laes", "--learning-rate", "0.05", "--orthogonality-penalty", "0.01",
+                "--detach-probability", "0.5", "--probe-epochs", "none")));
+        assertEquals(0, r.code(), r.stderr());
+        double start = JSON.readTree(o.resolve("initial.json").toFile()).get("val_loss").asDouble();
+        double trained = JSON.readTree(Files.readAllLines(o.resolve("metrics.jsonl")).get(0)).get("val_loss").asDouble();
+        assertTrue(trained > start, "epoch 1 made the network worse: " + start + " -> " + trained);
+        JsonNode ev = JSON.readTree(o.resolve("evaluation.json").toFile());
+        assertEquals(0, ev.get("best_epoch").asInt());
+        assertEquals(start, ev.get("best_val_loss").asDouble(), 0.0);
+        assertTrue(ev.get("chosen").asText().contains("epoch 0"), ev.toString());
+        assertEquals(params(o.resolve("checkpoints/epoch-000.zip")), params(o.resolve("model/best.zip")));
+
+        Map<String, Object> info = RunInfo.readJson(new org.apache.hadoop.fs.Path(o.resolve("run.json").toUri()), new Configuration());
+        Map<?, ?> options = (Map<?, ?>) info.get("options");
+        assertEquals(0.01, ((Number) options.get("orthogonality-penalty")).doubleValue(), 0.0);
+        assertEquals(0.5, ((Number) options.get("detach-probability")).doubleValue(), 0.0);
+        assertEquals("lsq", options.get("readout"), "the LAES start's default readout");
+        assertEquals(42, ((Number) ((Map<?, ?>) info.get("seeds")).get("detach")).intValue());
+        MultiLayerNetwork saved = ModelSerializer.restoreMultiLayerNetwork(o.resolve("model/final.zip").toFile(), false);
+        LinearMemoryLayer layer = (LinearMemoryLayer) ((LastTimeStep) saved.getLayerWiseConfigurations().getConf(0).getLayer()).getUnderlying();
+        assertEquals(0.01, layer.getOrthogonalityPenalty(), 0.0);
+        assertEquals(0.5, layer.getDetachProbability(), 0.0);
+        assertEquals(42, layer.getDetachSeed());
+    }
+
+    @Test
+    void resumeOfACompleteOutputSaysSoAndLeavesItUntouched() throws IOException {
+        List<String> before = listing(out);
+        long modified = Files.getLastModifiedTime(out.resolve("run.json")).toMillis();
+        JobAssertions.Outcome r = capture(() -> finetune(small("--out", out.toString(), "--epochs", "2", "--resume")));
+        assertEquals(JobLauncher.OK, r.code(), r.stderr());
+        assertTrue(r.stderr().contains("already complete") && r.stderr().contains(out.toString()), r.stderr());
+        assertEquals(before, listing(out));
+        assertEquals(modified, Files.getLastModifiedTime(out.resolve("run.json")).toMillis());
     }
 
     @Test
@@ -229,6 +278,13 @@ class FinetuneJobTest extends SparkTestBase {
         assertInputError(capture(() -> finetune(small("--out", o, "--model", "gru"))), bad, before, "--model gru", "unknown");
         assertInputError(capture(() -> finetune(small("--out", o, "--init-scheme", "xavier"))), bad, before, "--init-scheme xavier");
         assertInputError(capture(() -> finetune(small("--out", o, "--task", "cifar"))), bad, before, "--task cifar");
+        assertInputError(capture(() -> finetune(small("--out", o, "--readout", "xavier"))), bad, before, "--readout xavier", "unknown");
+        assertInputError(capture(() -> finetune(small("--out", o, "--detach-probability", "1.5"))), bad, before,
+                "--detach-probability 1.5", "[0, 1]");
+        assertInputError(capture(() -> finetune(small("--out", o, "--orthogonality-penalty", "-1"))), bad, before,
+                "--orthogonality-penalty -1.0");
+        assertInputError(capture(() -> finetune(small("--out", o, "--model", "lstm", "--detach-probability", "0.5"))), bad, before,
+                "--model lstm", "LMN only");
         assertInputError(capture(() -> finetune("--data", bad.resolve("missing").toString(), "--out", o)), bad, before, "--data", "not found");
         List<String> top = listing(tmp);
         assertInputError(capture(() -> finetune(small("--out", out.toString()))), tmp, top, out.toString(), "already exists");
