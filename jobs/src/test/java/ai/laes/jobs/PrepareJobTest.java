@@ -138,7 +138,10 @@ class PrepareJobTest extends SparkTestBase {
         assertEquals("f7ae60f92e00ec6debd23a6088c31dbd2371eca3ffa0defaefb259924204aec6",
                 ((Map<?, ?>) inputs.get("t10k-labels-idx1-ubyte.gz")).get("sha256"));
         assertEquals("3.5.9", ((Map<?, ?>) run.get("versions")).get("spark"));
-        assertEquals("bundled openblas 0.3.19-1.5.7", ((Map<?, ?>) run.get("versions")).get("blas"));
+        assertEquals("bundled OpenBLAS 0.3.19 (org.bytedeco:openblas 0.3.19-1.5.7)", ((Map<?, ?>) run.get("versions")).get("blas"));
+        Map<?, ?> platform = (Map<?, ?>) run.get("platform");
+        assertEquals(((Map<?, ?>) run.get("versions")).get("blas"), platform.get("blas"));
+        assertTrue(platform.get("cpu") instanceof String && platform.get("avx512f") instanceof Boolean, platform.toString());
         assertTrue(Files.exists(prepared.resolve("_SUCCESS")));
         JobAssertions.assertNoMachineDetails(prepared, prepared.toString(), TestData.mnistDir().toString());
     }
