@@ -1,5 +1,6 @@
 package ai.laes.report;
 
+import java.awt.Color;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -26,17 +27,26 @@ public final class Charts {
     /** One line per entry of {@code series} (name to {x, y}), y on a log scale. */
     public static void logLines(Path png, Configuration conf, String title, String xTitle, String yTitle,
             Map<String, double[][]> series) {
-        lines(png, conf, title, xTitle, yTitle, series, true);
+        lines(png, conf, title, xTitle, yTitle, series, true, null);
     }
 
     /** One line per entry of {@code series} (name to {x, y}), y on a linear scale. */
     public static void linearLines(Path png, Configuration conf, String title, String xTitle, String yTitle,
             Map<String, double[][]> series) {
-        lines(png, conf, title, xTitle, yTitle, series, false);
+        lines(png, conf, title, xTitle, yTitle, series, false, null);
+    }
+
+    /**
+     * One line per entry of {@code series} (name to {x, y}), y on a log scale, every line thin and grey but
+     * {@code highlight}'s, drawn thick and alone in the legend (for many lines, e.g. a grid's validation curves).
+     */
+    public static void highlightedLogLines(Path png, Configuration conf, String title, String xTitle, String yTitle,
+            Map<String, double[][]> series, String highlight) {
+        lines(png, conf, title, xTitle, yTitle, series, true, highlight);
     }
 
     private static void lines(Path png, Configuration conf, String title, String xTitle, String yTitle,
-            Map<String, double[][]> series, boolean logY) {
+            Map<String, double[][]> series, boolean logY, String highlight) {
         System.setProperty("java.awt.headless", "true");
         XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title)
                 .xAxisTitle(xTitle).yAxisTitle(yTitle).build();
@@ -51,7 +61,20 @@ public final class Charts {
             if (xy[0].length > 50) {
                 s.setMarker(org.knowm.xchart.style.markers.SeriesMarkers.NONE);
             }
+            if (highlight != null && !name.equals(highlight)) {
+                s.setLineColor(Color.LIGHT_GRAY);
+                s.setMarkerColor(Color.LIGHT_GRAY);
+                s.setLineWidth(1f);
+                s.setShowInLegend(false);
+            }
         });
+        if (highlight != null && series.containsKey(highlight)) { // drawn last: on top of the grey lines
+            XYSeries top = chart.removeSeries(highlight);
+            XYSeries again = chart.addSeries(highlight + " (selected)", top.getXData(), top.getYData());
+            again.setLineColor(Color.RED);
+            again.setMarkerColor(Color.RED);
+            again.setLineWidth(3f);
+        }
         try (OutputStream out = FileSystems.of(png, conf).create(png, true)) {
             BitmapEncoder.saveBitmap(chart, out, BitmapEncoder.BitmapFormat.PNG);
         } catch (IOException e) {
