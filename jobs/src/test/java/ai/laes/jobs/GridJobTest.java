@@ -147,6 +147,28 @@ class GridJobTest {
     }
 
     @Test
+    void printsHelpAndRefusesBadOptions() throws IOException {
+        java.io.PrintStream old = System.out;
+        java.io.ByteArrayOutputStream help = new java.io.ByteArrayOutputStream();
+        System.setOut(new java.io.PrintStream(help, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            assertEquals(0, grid("--help"));
+        } finally {
+            System.setOut(old);
+        }
+        assertTrue(help.toString(java.nio.charset.StandardCharsets.UTF_8).contains("--grid=FILE"), help.toString());
+        Path parent = tmp.resolve("refused-options");
+        Files.createDirectories(parent);
+        List<String> before = listing(parent);
+        assertInputError(capture(() -> grid(small(parent.resolve("g"), "--parallel", "-1"))), parent, before, "--parallel -1");
+        // A value the grid file allows but the fine-tune options refuse for this model: named with its configuration.
+        Path lstm = tmp.resolve("lstm.conf");
+        Files.writeString(lstm, "orthogonality-penalty = [0, 0.1]\n");
+        assertInputError(capture(() -> grid(small(parent.resolve("g"), lstm, "--model", "lstm"))), parent, before,
+                "--grid " + lstm, "configuration op0.1", "apply to the LMN only");
+    }
+
+    @Test
     void refusesABadGridFile() throws IOException {
         Path bad = tmp.resolve("bad.conf");
         Files.writeString(bad, "learning-rate = [0.01]\nmomentum = [0.9]\n");
