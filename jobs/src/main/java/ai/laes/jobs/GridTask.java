@@ -76,9 +76,13 @@ final class GridTask implements Serializable {
 
     /** Trains the configuration to its end (or resumes it) on this core; its {@code done.json}. */
     Map<String, Object> call() throws IOException {
-        FinetuneOptions o = GridJob.finetuneOptions(args, null, "configuration " + id);
         Configuration hadoop = conf.value();
         Path dir = new Path(runDir);
+        Path donePath = new Path(dir, DONE);
+        if (FileSystems.exists(donePath, hadoop)) { // a retry after the configuration had finished
+            return RunInfo.readJson(donePath, hadoop);
+        }
+        FinetuneOptions o = GridJob.finetuneOptions(args, null, "configuration " + id);
         FinetuneStore store = new FinetuneStore(dir, o, null, batches, null, hadoop);
         FineTuning.Setup setup = new FineTuning.Setup(o.epochs, 1, o.batchSize, 1, o.evalBatchSize, o.seed, "grid " + id);
         LocalFineTuning.Data data = new LocalFineTuning.Data(train.value().images(), validation.value().images(), batches);
@@ -102,7 +106,9 @@ final class GridTask implements Serializable {
                 "diverged_at", result.divergedAt());
         Path tmp = new Path(dir, "." + DONE + ".tmp");
         RunInfo.writeJson(tmp, hadoop, done);
-        FileSystems.of(dir, hadoop).rename(tmp, new Path(dir, DONE));
+        if (!FileSystems.of(dir, hadoop).rename(tmp, donePath)) {
+            throw new IOException("rename " + tmp + " -> " + donePath + " failed");
+        }
         return done;
     }
 
