@@ -168,6 +168,10 @@ public final class GridJob {
                         startCasts.get(scheme(c.options())), batches, conf));
             }
             int parallel = o.parallel > 0 ? o.parallel : sc.defaultParallelism();
+            if (!sc.isLocal() && "file".equals(out.work().toUri().getScheme())) {
+                LOG.warn("grid: --out {} is on a local file system, but the executors write the checkpoints: on a cluster of "
+                        + "several machines use a shared file system (e.g. hdfs://)", o.output.out);
+            }
             GridSchedule schedule = new GridSchedule(sc, out.work(), o.epochs, conf);
             stages.run("grid: train " + configs.size() + " configurations", () -> schedule.run(tasks, parallel));
 

@@ -11,7 +11,6 @@ import ai.laes.io.FileSystems;
 import ai.laes.io.RunInfo;
 import ai.laes.lmn.LinearMemoryLayerImpl;
 import ai.laes.train.Batches;
-import ai.laes.train.EpochPlan;
 import ai.laes.train.FineTuning;
 import ai.laes.train.LocalFineTuning;
 import ai.laes.train.NetworkBroadcast;
@@ -147,10 +146,6 @@ final class GridTask implements Serializable {
         @Override
         public void diverged(int epoch, FineTuning.Progress progress, TrainingDiverged cause) {
             LOG.warn("grid {}: {}; the configuration ends with its best epoch {}", id, cause.getMessage(), progress.bestEpoch());
-        }
-
-        @Override
-        public void beforeEpoch(int epoch, MultiLayerNetwork net, EpochPlan plan) {
         }
     }
 }
