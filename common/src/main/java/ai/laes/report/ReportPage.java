@@ -344,7 +344,8 @@ public final class ReportPage {
         return String.format(Locale.ROOT, "%.4g", v);
     }
 
-    static void text(Path path, Configuration conf, String content) {
+    /** Writes {@code content} as UTF-8 text to {@code path} (any Hadoop file system). */
+    public static void text(Path path, Configuration conf, String content) {
         try (OutputStream os = FileSystems.of(path, conf).create(path, true)) {
             os.write(content.getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {

@@ -48,15 +48,7 @@ public final class JobLauncher {
     /** Parses {@code args} into {@code options}; returns the exit code to use, or -1 to go on. */
     static <O> int parse(String name, O options, String[] args) {
         try {
-            CommandLine cli = new CommandLine(options)
-                    .setDefaultValueProvider(new HoconDefaults(name, HoconDefaults.configFile(args)))
-                    .registerConverter(SequenceTask.class, v -> typed(() -> SequenceTask.parse(v)))
-                    .registerConverter(SvdRoute.class, v -> choice(SvdRoute.class, "--svd", v))
-                    .registerConverter(GramRoute.class, v -> choice(GramRoute.class, "--gram", v))
-                    .registerConverter(EigenSolver.class, v -> choice(EigenSolver.class, "--eigen-solver", v))
-                    .registerConverter(Architecture.class, v -> choice(Architecture.class, "--model", v))
-                    .registerConverter(InitScheme.class, v -> choice(InitScheme.class, "--init-scheme", v))
-                    .registerConverter(ReadoutScheme.class, v -> choice(ReadoutScheme.class, "--readout", v));
+            CommandLine cli = commandLine(name, options, HoconDefaults.configFile(args));
             CommandLine.ParseResult parsed = cli.parseArgs(args);
             if (parsed.isUsageHelpRequested()) {
                 cli.usage(System.out);
@@ -79,6 +71,19 @@ public final class JobLauncher {
             System.err.println(name + ": error: " + e.getMessage());
             return USAGE_ERROR;
         }
+    }
+
+    /** The parser of job {@code name}'s {@code options}: defaults from reference.conf overlaid by {@code configFile} (or null). */
+    static CommandLine commandLine(String name, Object options, String configFile) {
+        return new CommandLine(options)
+                .setDefaultValueProvider(new HoconDefaults(name, configFile))
+                .registerConverter(SequenceTask.class, v -> typed(() -> SequenceTask.parse(v)))
+                .registerConverter(SvdRoute.class, v -> choice(SvdRoute.class, "--svd", v))
+                .registerConverter(GramRoute.class, v -> choice(GramRoute.class, "--gram", v))
+                .registerConverter(EigenSolver.class, v -> choice(EigenSolver.class, "--eigen-solver", v))
+                .registerConverter(Architecture.class, v -> choice(Architecture.class, "--model", v))
+                .registerConverter(InitScheme.class, v -> choice(InitScheme.class, "--init-scheme", v))
+                .registerConverter(ReadoutScheme.class, v -> choice(ReadoutScheme.class, "--readout", v));
     }
 
     /** Runs a conversion, reporting an input error as picocli's one-line type-conversion error. */
