@@ -11,7 +11,7 @@
 #   2. the LMN fit step in P interleaved passes (the machine's load drifts), one process each:
 #      with the bundled OpenBLAS; with a system OpenBLAS loaded in its place (--openblas PATH, else
 #      Debian's libopenblas0-pthread when installed; for comparison only: the jobs keep the bundled
-#      one, whose LAPACKE the LAES eigen solver needs); and the same LMN step in PyTorch
+#      one); and the same LMN step in PyTorch
 #      (submit/bench/lmn_torch.py) when a python3 has torch.
 # Ends with the median of each and its ratio to the bundled-BLAS LMN. Figures are thread CPU
 # time (median of N steps), which stays meaningful when other processes load the machine.
