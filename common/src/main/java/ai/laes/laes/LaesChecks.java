@@ -1,6 +1,8 @@
 package ai.laes.laes;
 
 import ai.laes.numerics.NumericsCheckFailed;
+import java.io.Serializable;
+import java.util.Arrays;
 import org.netlib.lapack.Dgeev;
 import org.netlib.util.intW;
 
@@ -26,12 +28,12 @@ public final class LaesChecks {
     public static final double TOLERANCE = 1e-8;
 
     /** Figures of a checked eigendecomposition; residual NaN where G was never formed (the literal route). */
-    public record EigenFigures(double orthonormalityError, double residual) implements java.io.Serializable {
+    public record EigenFigures(double orthonormalityError, double residual) implements Serializable {
     }
 
     /** Figures of a checked LAES: ||B||_2, rho(B) and the extreme diagonal entries of A A^T + B B^T. */
     public record StabilityFigures(double spectralNormB, double spectralRadiusB, double diagMin,
-            double diagMax) implements java.io.Serializable {
+            double diagMax) implements Serializable {
     }
 
     private LaesChecks() {
@@ -47,7 +49,7 @@ public final class LaesChecks {
         double residual = 0;
         double[] gu = new double[n];
         for (int c = 0; c < p; c++) {
-            java.util.Arrays.fill(gu, 0);
+            Arrays.fill(gu, 0);
             for (int r = 0; r < n; r++) {
                 double urc = up[r * p + c];
                 int row = r * n;

@@ -40,12 +40,7 @@ public final class LaesSolver {
         }
     }
 
-    /** Eigen-decomposes G (row-major n x n, symmetric) with the default solver and keeps the top p components. */
-    public static LaesComponents topComponents(double[] g, int n, int p) {
-        return topComponents(g, n, p, EigenSolver.NETLIB);
-    }
-
-    /** As {@link #topComponents(double[], int, int)} with the given solver; the result is checked. */
+    /** Eigen-decomposes G (row-major n x n, symmetric) with {@code solver}, keeps the top p components, and checks them. */
     public static LaesComponents topComponents(double[] g, int n, int p, EigenSolver solver) {
         long start = System.nanoTime();
         double[] eigenvalues = new double[n]; // decreasing

@@ -55,7 +55,7 @@ class OpenBlasKernelTest extends SparkTestBase {
     }
 
     static double[] values(String run, String file) {
-        return Npy.read(new org.apache.hadoop.fs.Path(tmp.resolve(run).resolve(file).toUri()), new Configuration()).values();
+        return Npy.read(PretrainJobTest.hpath(tmp.resolve(run).resolve(file)), new Configuration()).values();
     }
 
     @Test
@@ -66,8 +66,8 @@ class OpenBlasKernelTest extends SparkTestBase {
             assertArrayEquals(values("haswell", file), values("skylakex", file), 1e-9, file);
         }
         Configuration conf = new Configuration();
-        Map<String, Object> sky = RunInfo.readJson(new org.apache.hadoop.fs.Path(tmp.resolve("skylakex/metrics.json").toUri()), conf);
-        Map<String, Object> has = RunInfo.readJson(new org.apache.hadoop.fs.Path(tmp.resolve("haswell/metrics.json").toUri()), conf);
+        Map<String, Object> sky = RunInfo.readJson(PretrainJobTest.hpath(tmp.resolve("skylakex/metrics.json")), conf);
+        Map<String, Object> has = RunInfo.readJson(PretrainJobTest.hpath(tmp.resolve("haswell/metrics.json")), conf);
         for (String key : new String[] {"reconstruction_mse_test", "mean_baseline_mse_test", "spectral_norm_B",
                 "spectral_radius_B", "sigma_ratio"}) {
             double h = ((Number) has.get(key)).doubleValue();
@@ -78,8 +78,7 @@ class OpenBlasKernelTest extends SparkTestBase {
         }
         double mse = ((Number) sky.get("reconstruction_mse_test")).doubleValue();
         assertTrue(mse < 0.5 * ((Number) sky.get("mean_baseline_mse_test")).doubleValue(), "LAES test MSE " + mse);
-        Map<?, ?> platform = (Map<?, ?>) RunInfo.readJson(new org.apache.hadoop.fs.Path(
-                tmp.resolve("skylakex/run.json").toUri()), conf).get("platform");
+        Map<?, ?> platform = (Map<?, ?>) RunInfo.readJson(PretrainJobTest.hpath(tmp.resolve("skylakex/run.json")), conf).get("platform");
         assertEquals("SkylakeX", platform.get("openblas_coretype"));
         assertEquals(true, platform.get("avx512f"));
     }
