@@ -23,6 +23,7 @@ import ai.laes.report.ReportPage;
 import ai.laes.spark.Stages;
 import ai.laes.train.Batches;
 import ai.laes.train.Checkpoints;
+import ai.laes.train.EvaluationJson;
 import ai.laes.train.Evaluator;
 import ai.laes.train.ModelFiles;
 import ai.laes.train.NetworkBroadcast;
@@ -133,7 +134,7 @@ public final class GridJob {
         }
         Map<String, Object> resolved = new LinkedHashMap<>();
         configs.forEach(c -> resolved.put(c.id(), c.resolved()));
-        Path initModel = o.init == null ? null : FinetuneJob.initModel(configs.get(0).options(), conf);
+        Path initModel = o.init == null ? null : FinetuneStart.initModel(configs.get(0).options(), conf);
         Batches batches = new Batches(SequenceView.of(o.task, prepared, conf), o.cropSteps);
         Map<String, Object> options = JobLauncher.resolved(o);
         options.put("grid-lists", grid.lists());
@@ -145,8 +146,8 @@ public final class GridJob {
             }
             Stages stages = new Stages(sc);
             RunInfo info = new RunInfo("grid", options);
-            JavaRDD<LabeledImage> train = stages.run("grid: read shards", () -> FinetuneJob.split(spark, prepared, Split.TRAIN, o.limit));
-            JavaRDD<LabeledImage> validation = stages.run("grid: read shards", () -> FinetuneJob.split(spark, prepared, Split.VALIDATION, o.limit));
+            JavaRDD<LabeledImage> train = stages.run("grid: read shards", () -> PreparedData.read(spark, prepared, Split.TRAIN, o.limit));
+            JavaRDD<LabeledImage> validation = stages.run("grid: read shards", () -> PreparedData.read(spark, prepared, Split.VALIDATION, o.limit));
             List<LabeledImage> trainImages = stages.run("grid: read shards", () -> train.collect());
             List<LabeledImage> validationImages = stages.run("grid: read shards", () -> validation.collect());
             if (trainImages.isEmpty() || validationImages.isEmpty()) {
@@ -189,18 +190,18 @@ public final class GridJob {
             ModelFiles.copy(new Checkpoints(runDir(out.work(), selected.id()), conf).zip(selected.bestEpoch()),
                     new Path(bestDir, "model.zip"), conf);
             MultiLayerNetwork bestNet = ModelFiles.load(new Path(bestDir, "model.zip"), false, conf, "best/model.zip");
-            JavaRDD<LabeledImage> test = FinetuneJob.split(spark, prepared, Split.TEST, o.limit);
+            JavaRDD<LabeledImage> test = PreparedData.read(spark, prepared, Split.TEST, o.limit);
             Evaluator.Result tested = stages.run("grid: test the selected configuration",
                     () -> Evaluator.evaluate(sc, bestNet, test, batches, o.evalBatchSize));
             Map<String, Object> evaluation = new LinkedHashMap<>();
             evaluation.put("configuration", selected.id());
             evaluation.put("options", resolved.get(selected.id()));
-            evaluation.putAll(FinetuneJob.evaluationJson(tested, selected.bestEpoch(), selected.bestValLoss()));
+            evaluation.putAll(EvaluationJson.of(tested, selected.bestEpoch(), selected.bestValLoss()));
             RunInfo.writeJson(new Path(bestDir, "evaluation.json"), conf, evaluation);
 
             PreparedData.record(info, o.data, prepared, conf);
             if (initModel != null) {
-                info.input("init/" + FinetuneJob.INIT_MODEL, o.init + "/" + FinetuneJob.INIT_MODEL, initModel, conf);
+                info.input("init/" + FinetuneStart.INIT_MODEL, o.init + "/" + FinetuneStart.INIT_MODEL, initModel, conf);
             }
             info.put("seeds", Map.of("seed", o.seed));
             info.put("rows", Map.of("train", trainImages.size(), "validation", validationImages.size(), "test", tested.count()));
@@ -242,10 +243,10 @@ public final class GridJob {
                 continue;
             }
             Supplier<LaesModel> memo = () -> laes[0] != null ? laes[0]
-                    : (laes[0] = FinetuneJob.laesOf(train, batches, fo.hidden, stages));
-            MultiLayerNetwork net = FinetuneJob.startingNetwork(fo, initModel, FinetuneJob.factory(fo, memo), sc, train, batches,
+                    : (laes[0] = FinetuneStart.laesOf(train, batches, fo.hidden, stages));
+            MultiLayerNetwork net = FinetuneStart.startingNetwork(fo, initModel, FinetuneStart.factory(fo, memo), sc, train, batches,
                     stages, conf);
-            FinetuneJob.checkShape(net, fo);
+            FinetuneStart.checkShape(net, fo);
             out.put(scheme(fo), NetworkBroadcast.toBytes(net, false));
         }
         return out;

@@ -14,8 +14,8 @@ import ai.laes.data.LabeledImage;
 import ai.laes.data.MnistImages;
 import ai.laes.data.SequenceTask;
 import ai.laes.data.SequenceView;
+import ai.laes.jobs.FinetuneStart;
 import ai.laes.jobs.JobLauncher;
-import ai.laes.jobs.FinetuneJob;
 import ai.laes.laes.LaesModel;
 import ai.laes.lmn.init.LmnInitializer;
 import ai.laes.spark.Stages;
@@ -119,7 +119,7 @@ public final class FinetuneBenchmark {
         Hyperparameters hyper = new Hyperparameters(1e-3, 1e-5, 10);
         return switch (model) {
             case "lmn" -> {
-                LaesModel laes = FinetuneJob.laesOf(images, batches, 128, new Stages(JavaSparkContext.fromSparkContext(images.context())));
+                LaesModel laes = FinetuneStart.laesOf(images, batches, 128, new Stages(JavaSparkContext.fromSparkContext(images.context())));
                 yield new LmnClassifier(1, 128, hyper, seed -> LmnInitializer.laes(laes.a(), laes.b(), laes.mu()));
             }
             case "lstm" -> new LstmClassifier(1, 128, MnistImages.CLASSES, hyper);
