@@ -53,32 +53,34 @@ public final class FinetuneJob {
     public static void run(FinetuneOptions o, SparkSession spark) throws Exception {
         Configuration conf = spark.sparkContext().hadoopConfiguration();
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        Path prepared = PreparedData.locate(o.data, conf);
-        Path initModel = o.init == null ? null : FinetuneStart.initModel(o, conf);
-        Batches batches = new Batches(SequenceView.of(o.task, prepared, conf), o.cropSteps);
+        Path prepared = PreparedData.locate(o.training.data, conf);
+        Path initModel = o.training.init == null ? null : FinetuneStart.initModel(o, conf);
+        Batches batches = new Batches(SequenceView.of(o.training.task, prepared, conf), o.training.cropSteps);
         Map<String, Object> options = JobLauncher.resolved(o);
 
-        try (AtomicOutput out = AtomicOutput.resumable(o.output.out, o.output.overwrite, o.resume, conf)) {
+        try (AtomicOutput out = AtomicOutput.resumable(o.output.out, o.output.overwrite, o.training.resume, conf)) {
             if (out.resumed() && FileSystems.exists(out.file("options.json"), conf)) {
                 checkResumable(out.file("options.json"), o, options, conf);
             }
             Stages stages = new Stages(sc);
             RunInfo info = new RunInfo("finetune", options);
 
-            JavaRDD<LabeledImage> train = stages.run("fine-tune: read shards", () -> PreparedData.read(spark, prepared, Split.TRAIN, o.limit));
-            JavaRDD<LabeledImage> validation = stages.run("fine-tune: read shards", () -> PreparedData.read(spark, prepared, Split.VALIDATION, o.limit));
+            JavaRDD<LabeledImage> train = stages.run("fine-tune: read shards",
+                    () -> PreparedData.read(spark, prepared, Split.TRAIN, o.training.limit));
+            JavaRDD<LabeledImage> validation = stages.run("fine-tune: read shards",
+                    () -> PreparedData.read(spark, prepared, Split.VALIDATION, o.training.limit));
             long trainCount = stages.run("fine-tune: read shards", () -> {
                 validation.count();
                 return train.count();
             });
             if (trainCount == 0) {
-                throw new InputException("--data " + o.data + ": the training split is empty");
+                throw new InputException("--data " + o.training.data + ": the training split is empty");
             }
             int workers = o.workers > 0 ? o.workers : sc.defaultParallelism();
-            ModelFactory factory = FinetuneStart.factory(o, () -> FinetuneStart.laesOf(train, batches, o.hidden, stages));
+            ModelFactory factory = FinetuneStart.factory(o, () -> FinetuneStart.laesOf(train, batches, o.training.hidden, stages));
             FineTuning.Data data = new FineTuning.Data(train, trainCount, validation, batches);
-            FineTuning.Setup setup = new FineTuning.Setup(o.epochs, workers, o.batchSize, o.averagingFrequency,
-                    o.evalBatchSize, o.seed, "fine-tune");
+            FineTuning.Setup setup = new FineTuning.Setup(o.training.epochs, workers, o.batchSize, o.averagingFrequency,
+                    o.training.evalBatchSize, o.training.seed, "fine-tune");
             FinetuneStore store = new FinetuneStore(out.work(), o, factory.probe(), batches, stages, conf);
 
             Optional<FinetuneStore.Resumed> resumed = out.resumed() ? store.resume() : Optional.empty();
@@ -103,16 +105,12 @@ public final class FinetuneJob {
             ModelFiles.save(result.last(), out.file("model/final.zip"), true, conf);
 
             MultiLayerNetwork bestNet = ModelFiles.load(out.file("model/best.zip"), false, conf, "model/best.zip");
-            JavaRDD<LabeledImage> test = PreparedData.read(spark, prepared, Split.TEST, o.limit);
-            Evaluator.Result tested = stages.run("fine-tune: test", () -> Evaluator.evaluate(sc, bestNet, test, batches, o.evalBatchSize));
+            JavaRDD<LabeledImage> test = PreparedData.read(spark, prepared, Split.TEST, o.training.limit);
+            Evaluator.Result tested = stages.run("fine-tune: test",
+                    () -> Evaluator.evaluate(sc, bestNet, test, batches, o.training.evalBatchSize));
             RunInfo.writeJson(out.file("evaluation.json"), conf, EvaluationJson.of(tested, bestEpoch, result.progress().bestValLoss()));
 
-            PreparedData.record(info, o.data, prepared, conf);
-            if (initModel != null) {
-                info.input("init/" + FinetuneStart.INIT_MODEL, o.init + "/" + FinetuneStart.INIT_MODEL, initModel, conf);
-                info.input("init/run.json", o.init + "/run.json", new Path(FileSystems.qualified(o.init, conf), "run.json"), conf);
-            }
-            info.put("seeds", Map.of("seed", o.seed, "detach", o.seed, "readout", o.seed));
+            recordInputs(info, o.training, prepared, initModel, conf);
             info.put("rows", Map.of("train", trainCount));
             info.put("workers", workers);
             info.put("best_epoch", bestEpoch);
@@ -123,6 +121,16 @@ public final class FinetuneJob {
             validation.unpersist(false);
             out.commit();
         }
+    }
+
+    /** The run's inputs (the prepared dataset; the pretraining's model and run.json) and its seeds, for run.json. */
+    private static void recordInputs(RunInfo info, TrainingOptions t, Path prepared, Path initModel, Configuration conf) {
+        PreparedData.record(info, t.data, prepared, conf);
+        if (initModel != null) {
+            info.input("init/" + FinetuneStart.INIT_MODEL, t.init + "/" + FinetuneStart.INIT_MODEL, initModel, conf);
+            info.input("init/run.json", t.init + "/run.json", new Path(FileSystems.qualified(t.init, conf), "run.json"), conf);
+        }
+        info.put("seeds", Map.of("seed", t.seed, "detach", t.seed, "readout", t.seed));
     }
 
     /** A resumed run must train the same trajectory as the one it continues. */

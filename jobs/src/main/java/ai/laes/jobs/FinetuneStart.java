@@ -48,8 +48,8 @@ public final class FinetuneStart {
      */
     static ModelFactory factory(FinetuneOptions o, Supplier<LaesModel> laes) {
         Hyperparameters hyper = o.hyperparameters();
-        if (o.model == Architecture.LMN) {
-            return new LmnClassifier(1, o.hidden, hyper, seed -> switch (o.initScheme) {
+        if (o.training.model == Architecture.LMN) {
+            return new LmnClassifier(1, o.training.hidden, hyper, seed -> switch (o.initScheme) {
                 case RANDOM -> LmnInitializer.random(seed);
                 case ORTHOGONAL -> LmnInitializer.orthogonal(seed);
                 case LAES -> {
@@ -58,7 +58,7 @@ public final class FinetuneStart {
                 }
             });
         }
-        return new LstmClassifier(1, o.hidden, MnistImages.CLASSES, hyper);
+        return new LstmClassifier(1, o.training.hidden, MnistImages.CLASSES, hyper);
     }
 
     /** The exact LAES (p = hidden size) of the training sequences as the network sees them. */
@@ -74,14 +74,14 @@ public final class FinetuneStart {
     static MultiLayerNetwork startingNetwork(FinetuneOptions o, Path initModel, ModelFactory factory, JavaSparkContext sc,
             JavaRDD<LabeledImage> train, Batches batches, Stages stages, Configuration conf) {
         if (initModel != null) {
-            MultiLayerNetwork net = ModelFiles.load(initModel, false, conf, "--init " + o.init);
+            MultiLayerNetwork net = ModelFiles.load(initModel, false, conf, "--init " + o.training.init);
             if (o.readout == ReadoutScheme.RANDOM) {
-                ReadoutScheme.random(net, o.seed);
+                ReadoutScheme.random(net, o.training.seed);
             }
             return net;
         }
-        MultiLayerNetwork net = factory.create(o.seed);
-        stages.run("fine-tune: " + JobLauncher.label(o.readout) + " readout", () -> o.readout.initialise(net, sc, train, batches, o.seed));
+        MultiLayerNetwork net = factory.create(o.training.seed);
+        stages.run("fine-tune: " + JobLauncher.label(o.readout) + " readout", () -> o.readout.initialise(net, sc, train, batches, o.training.seed));
         return net;
     }
 
@@ -90,26 +90,26 @@ public final class FinetuneStart {
      * and memory size (= {@code --hidden}) as this run, according to the pretraining's run.json.
      */
     static Path initModel(FinetuneOptions o, Configuration conf) {
-        Path dir = FileSystems.qualified(o.init, conf);
+        Path dir = FileSystems.qualified(o.training.init, conf);
         if (!FileSystems.exists(dir, conf)) {
-            throw new InputException("--init " + o.init + ": directory not found");
+            throw new InputException("--init " + o.training.init + ": directory not found");
         }
         Path model = new Path(dir, INIT_MODEL);
         if (!FileSystems.exists(model, conf)) {
-            throw new InputException("--init " + o.init + ": no " + INIT_MODEL + " (is it a pretraining output?)");
+            throw new InputException("--init " + o.training.init + ": no " + INIT_MODEL + " (is it a pretraining output?)");
         }
         Path runJson = new Path(dir, "run.json");
         if (!FileSystems.exists(runJson, conf)) {
-            throw new InputException("--init " + o.init + ": no run.json (is it a complete pretraining output?)");
+            throw new InputException("--init " + o.training.init + ": no run.json (is it a complete pretraining output?)");
         }
         Map<String, Object> run = RunInfo.readJson(runJson, conf);
         Object job = run.get("job");
         Map<?, ?> pre = run.get("options") instanceof Map<?, ?> m ? m : Map.of();
         String task = String.valueOf(pre.get("task"));
         String size = String.valueOf(pre.get("memory-size"));
-        if (!"pretrain".equals(job) || !task.equals(o.task.id()) || !size.equals(String.valueOf(o.hidden))) {
-            throw new InputException("--init " + o.init + ": the output of " + job + " --task " + task + " --memory-size " + size
-                    + ", but this run is --task " + o.task.id() + " --hidden " + o.hidden);
+        if (!"pretrain".equals(job) || !task.equals(o.training.task.id()) || !size.equals(String.valueOf(o.training.hidden))) {
+            throw new InputException("--init " + o.training.init + ": the output of " + job + " --task " + task + " --memory-size " + size
+                    + ", but this run is --task " + o.training.task.id() + " --hidden " + o.training.hidden);
         }
         return model;
     }
@@ -119,7 +119,7 @@ public final class FinetuneStart {
         long in = net.layerInputSize(0);
         long classes = net.layerSize(net.getnLayers() - 1);
         if (in != 1 || classes != MnistImages.CLASSES) {
-            throw new InputException((o.init != null ? "--init " + o.init : "--model " + JobLauncher.label(o.model)) + ": the network reads "
+            throw new InputException((o.training.init != null ? "--init " + o.training.init : "--model " + JobLauncher.label(o.training.model)) + ": the network reads "
                     + in + " features and predicts " + classes + " classes, expected 1 and " + MnistImages.CLASSES);
         }
     }
