@@ -3,6 +3,7 @@ package ai.laes.jobs.bench;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Paths;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -107,7 +108,7 @@ public final class FinetuneBenchmark {
                     Math.max(concurrent[0], concurrent[1]), ceiling);
             System.out.println(HEADER);
             System.out.println(line);
-            Files.writeString(java.nio.file.Path.of(args[1]), line + "\n", StandardCharsets.UTF_8,
+            Files.writeString(Paths.get(args[1]), line + "\n", StandardCharsets.UTF_8,
                     StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         } finally {
             spark.stop();
