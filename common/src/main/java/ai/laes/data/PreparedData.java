@@ -7,12 +7,14 @@ import ai.laes.io.RunInfo;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
 import scala.Tuple2;
 
 /**
  * A prepared dataset (the output of the prepare job) as every later job takes it: located and checked to be
- * complete ({@link #locate}), its splits cut to their first rows ({@link #limit}), and recorded as a run's input
- * ({@link #record}).
+ * complete ({@link #locate}), its splits read ({@link #read}) and cut to their first rows ({@link #limit}), and
+ * recorded as a run's input ({@link #record}).
  */
 public final class PreparedData {
     private PreparedData() {
@@ -40,6 +42,14 @@ public final class PreparedData {
         }
         return rows.sortBy(LabeledImage::index, true, rows.getNumPartitions()).zipWithIndex()
                 .filter(t -> t._2() < limit).map(Tuple2::_1);
+    }
+
+    /**
+     * The images of {@code split} of the prepared dataset at {@code prepared}, at most {@code limit} (the lowest
+     * indices, {@link #limit}) if {@code limit > 0}, cached in memory and on disk.
+     */
+    public static JavaRDD<LabeledImage> read(SparkSession spark, Path prepared, Split split, int limit) {
+        return limit(MnistShards.read(spark, prepared, split), limit).persist(StorageLevel.MEMORY_AND_DISK());
     }
 
     /** Records the prepared dataset's run.json and permutation in {@code info}, under the location {@code data} the user gave. */

@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.TreeSet;
 
-import ai.laes.data.SequenceTask;
 import ai.laes.io.InputException;
 import ai.laes.lmn.init.InitScheme;
 import ai.laes.train.Architecture;
@@ -15,34 +14,25 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** Options of the fine-tuning job; defaults in {@code reference.conf} under {@code laes.finetune}. */
+/**
+ * Options of the fine-tuning job; defaults in {@code reference.conf} under {@code laes.finetune}. The options it shares
+ * with the grid job are {@link TrainingOptions}.
+ */
 @Command(name = "finetune", mixinStandardHelpOptions = false, sortOptions = false,
         description = "Fine-tunes a sequence classifier on prepared MNIST with parameter averaging on Spark.")
 public final class FinetuneOptions implements JobLauncher.Validated {
-    @Option(names = "--data", required = true, paramLabel = "PREPARED", description = "A prepared dataset (output of prepare).")
-    String data;
+    @Mixin
+    TrainingOptions training = new TrainingOptions();
 
     @Mixin
     OutputOptions output = new OutputOptions();
 
-    @Option(names = "--init", paramLabel = "PRETRAIN_OUT", description = "A pretraining output; starts from its model/lmn-init.zip.")
-    String init;
-
     @Option(names = "--init-scheme", paramLabel = "SCHEME", description = "laes, orthogonal or random (LMN only; default: ${DEFAULT-VALUE}).")
     InitScheme initScheme;
-
-    @Option(names = "--model", paramLabel = "MODEL", description = "lmn or lstm (default: ${DEFAULT-VALUE}).")
-    Architecture model;
-
-    @Option(names = "--task", paramLabel = "TASK", description = "smnist or pmnist (default: ${DEFAULT-VALUE}).")
-    SequenceTask task;
 
     @Option(names = "--readout", paramLabel = "READOUT", description = "How the output layer starts: lsq (least squares on the final states) "
             + "or random (Xavier-normal, small bias); default: lsq for the LMN with --init-scheme laes or --init, random otherwise.")
     ReadoutScheme readout;
-
-    @Option(names = "--epochs", paramLabel = "N", description = "Epochs (default: ${DEFAULT-VALUE}).")
-    int epochs;
 
     @Option(names = "--batch-size", paramLabel = "B", description = "Minibatch size per worker (default: ${DEFAULT-VALUE}).")
     int batchSize;
@@ -66,37 +56,19 @@ public final class FinetuneOptions implements JobLauncher.Validated {
             + "that the m_{t-1} feeding the functional component is a constant in backpropagation; 0 = off (default: ${DEFAULT-VALUE}).")
     double detachProbability;
 
-    @Option(names = "--hidden", paramLabel = "N", description = "Hidden (= memory) size (default: ${DEFAULT-VALUE}).")
-    int hidden;
-
     @Option(names = "--workers", paramLabel = "W", description = "Parallel workers; 0 = Spark's default parallelism (default: ${DEFAULT-VALUE}).")
     int workers;
-
-    @Option(names = "--limit", paramLabel = "N", description = "Use only the first N images (by index) of each split; 0 = all (default: ${DEFAULT-VALUE}).")
-    int limit;
-
-    @Option(names = "--crop-steps", paramLabel = "T", description = "Keep only the last T steps of each sequence, for quick runs; 0 = all 784 (default: ${DEFAULT-VALUE}).")
-    int cropSteps;
-
-    @Option(names = "--eval-batch-size", paramLabel = "B", description = "Minibatch size of the distributed evaluation (default: ${DEFAULT-VALUE}).")
-    int evalBatchSize;
 
     @Option(names = "--probe-epochs", paramLabel = "LIST", description = "Epochs whose first iteration records ||dL/dm_t||: numbers, first, last, all, none (default: ${DEFAULT-VALUE}).")
     String probeEpochs;
 
-    @Option(names = "--seed", paramLabel = "S", description = "Seed of the initialisation, the random readout, the per-epoch shuffles and the detach draws (default: ${DEFAULT-VALUE}).")
-    long seed;
-
-    @Option(names = "--resume", description = "Continue the unfinished run of --out from its newest checkpoint.")
-    boolean resume;
-
     @Override
     public void validate() {
-        positive("--epochs", epochs);
+        positive("--epochs", training.epochs);
         positive("--batch-size", batchSize);
         positive("--averaging-frequency", averagingFrequency);
-        positive("--hidden", hidden);
-        positive("--eval-batch-size", evalBatchSize);
+        positive("--hidden", training.hidden);
+        positive("--eval-batch-size", training.evalBatchSize);
         if (!(learningRate > 0) || !Double.isFinite(learningRate)) {
             throw new InputException("--learning-rate " + learningRate + ": must be a positive number");
         }
@@ -106,11 +78,11 @@ public final class FinetuneOptions implements JobLauncher.Validated {
         if (!(clipNorm >= 0) || !Double.isFinite(clipNorm)) {
             throw new InputException("--clip-norm " + clipNorm + ": must be 0 (off) or positive");
         }
-        if (workers < 0 || limit < 0) {
-            throw new InputException((workers < 0 ? "--workers " + workers : "--limit " + limit) + ": must be 0 or positive");
+        if (workers < 0 || training.limit < 0) {
+            throw new InputException((workers < 0 ? "--workers " + workers : "--limit " + training.limit) + ": must be 0 or positive");
         }
-        if (cropSteps < 0 || cropSteps > 784) {
-            throw new InputException("--crop-steps " + cropSteps + ": must be in 0..784");
+        if (training.cropSteps < 0 || training.cropSteps > 784) {
+            throw new InputException("--crop-steps " + training.cropSteps + ": must be in 0..784");
         }
         if (!(orthogonalityPenalty >= 0) || !Double.isFinite(orthogonalityPenalty)) {
             throw new InputException("--orthogonality-penalty " + orthogonalityPenalty + ": must be 0 (off) or positive");
@@ -118,11 +90,11 @@ public final class FinetuneOptions implements JobLauncher.Validated {
         if (!(detachProbability >= 0 && detachProbability <= 1)) {
             throw new InputException("--detach-probability " + detachProbability + ": must be in [0, 1]");
         }
-        if (model == Architecture.LSTM && (orthogonalityPenalty > 0 || detachProbability > 0)) {
+        if (training.model == Architecture.LSTM && (orthogonalityPenalty > 0 || detachProbability > 0)) {
             throw new InputException("--model lstm: --orthogonality-penalty and --detach-probability apply to the LMN only");
         }
         if (readout == null) {
-            readout = ReadoutScheme.defaultFor(model == Architecture.LMN && (initScheme == InitScheme.LAES || init != null));
+            readout = ReadoutScheme.defaultFor(training.model == Architecture.LMN && (initScheme == InitScheme.LAES || training.init != null));
         }
         probeEpochSet();
     }
@@ -135,7 +107,7 @@ public final class FinetuneOptions implements JobLauncher.Validated {
 
     /** The optimiser and, for the LMN, the memory settings (detach draws seeded by {@code --seed}). */
     Hyperparameters hyperparameters() {
-        return new Hyperparameters(learningRate, weightDecay, clipNorm, orthogonalityPenalty, detachProbability, seed);
+        return new Hyperparameters(learningRate, weightDecay, clipNorm, orthogonalityPenalty, detachProbability, training.seed);
     }
 
     /** The epochs to probe, from "first,last", "all", "none" or numbers. */
@@ -146,9 +118,9 @@ public final class FinetuneOptions implements JobLauncher.Validated {
             switch (p) {
                 case "", "none" -> { }
                 case "first" -> out.add(1);
-                case "last" -> out.add(epochs);
+                case "last" -> out.add(training.epochs);
                 case "all" -> {
-                    for (int e = 1; e <= epochs; e++) {
+                    for (int e = 1; e <= training.epochs; e++) {
                         out.add(e);
                     }
                 }

@@ -90,7 +90,7 @@ final class FinetuneStore implements FineTuning.Store {
     public void completed(MultiLayerNetwork net, ValidatedEpoch.Outcome outcome, FineTuning.Progress progress) {
         int epoch = outcome.epoch();
         Map<String, Object> record = epoch == 0 ? Map.of() : outcome.record(options.learningRate);
-        checkpoints.save(net, new Checkpoints.State(epoch, options.seed, progress.bestEpoch(), progress.bestValLoss(), record));
+        checkpoints.save(net, new Checkpoints.State(epoch, options.training.seed, progress.bestEpoch(), progress.bestValLoss(), record));
         if (epoch == 0) {
             RunInfo.writeJson(new Path(work, "initial.json"), conf,
                     Map.of("val_loss", outcome.valLoss(), "val_accuracy", outcome.valAccuracy()));
@@ -116,7 +116,7 @@ final class FinetuneStore implements FineTuning.Store {
     @Override
     public void beforeEpoch(int epoch, MultiLayerNetwork net, EpochPlan plan) {
         if (probeEpochs.contains(epoch)) {
-            stages.run(String.format(Locale.ROOT, "fine-tune epoch %d/%d: gradient probe", epoch, options.epochs),
+            stages.run(String.format(Locale.ROOT, "fine-tune epoch %d/%d: gradient probe", epoch, options.training.epochs),
                     () -> gradients.append(probeLines(probe, net, plan, batches, epoch)));
         }
     }

@@ -23,6 +23,7 @@ import ai.laes.report.ReportPage;
 import ai.laes.spark.Stages;
 import ai.laes.train.Batches;
 import ai.laes.train.Checkpoints;
+import ai.laes.train.EvaluationJson;
 import ai.laes.train.Evaluator;
 import ai.laes.train.ModelFiles;
 import ai.laes.train.NetworkBroadcast;
@@ -93,12 +94,13 @@ public final class GridJob {
 
     /** The options every configuration shares, from the grid job's own. */
     static List<String> shared(GridOptions o) {
-        List<String> a = new ArrayList<>(List.of("--data", o.data, "--out", o.output.out, "--model", JobLauncher.label(o.model),
-                "--task", o.task.id(), "--epochs", String.valueOf(o.epochs), "--hidden", String.valueOf(o.hidden),
-                "--limit", String.valueOf(o.limit), "--crop-steps", String.valueOf(o.cropSteps),
-                "--eval-batch-size", String.valueOf(o.evalBatchSize), "--seed", String.valueOf(o.seed), "--probe-epochs", "none"));
-        if (o.init != null) {
-            a.addAll(List.of("--init", o.init));
+        TrainingOptions t = o.training;
+        List<String> a = new ArrayList<>(List.of("--data", t.data, "--out", o.output.out, "--model", JobLauncher.label(t.model),
+                "--task", t.task.id(), "--epochs", String.valueOf(t.epochs), "--hidden", String.valueOf(t.hidden),
+                "--limit", String.valueOf(t.limit), "--crop-steps", String.valueOf(t.cropSteps),
+                "--eval-batch-size", String.valueOf(t.evalBatchSize), "--seed", String.valueOf(t.seed), "--probe-epochs", "none"));
+        if (t.init != null) {
+            a.addAll(List.of("--init", t.init));
         }
         return a;
     }
@@ -120,9 +122,10 @@ public final class GridJob {
     }
 
     public static void run(GridOptions o, SparkSession spark) throws Exception {
+        TrainingOptions t = o.training;
         Configuration conf = spark.sparkContext().hadoopConfiguration();
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
-        Path prepared = PreparedData.locate(o.data, conf);
+        Path prepared = PreparedData.locate(t.data, conf);
         String gridName = o.grid == null ? "the reference grid" : "--grid " + o.grid;
         GridSpec grid = o.grid == null ? GridSpec.reference() : GridSpec.read(o.grid, conf);
         List<Config> configs = new ArrayList<>();
@@ -133,24 +136,24 @@ public final class GridJob {
         }
         Map<String, Object> resolved = new LinkedHashMap<>();
         configs.forEach(c -> resolved.put(c.id(), c.resolved()));
-        Path initModel = o.init == null ? null : FinetuneJob.initModel(configs.get(0).options(), conf);
-        Batches batches = new Batches(SequenceView.of(o.task, prepared, conf), o.cropSteps);
+        Path initModel = t.init == null ? null : FinetuneStart.initModel(configs.get(0).options(), conf);
+        Batches batches = new Batches(SequenceView.of(t.task, prepared, conf), t.cropSteps);
         Map<String, Object> options = JobLauncher.resolved(o);
         options.put("grid-lists", grid.lists());
 
-        try (AtomicOutput out = AtomicOutput.resumable(o.output.out, o.output.overwrite, o.resume, conf)) {
+        try (AtomicOutput out = AtomicOutput.resumable(o.output.out, o.output.overwrite, t.resume, conf)) {
             Path saved = out.file("configurations.json");
             if (out.resumed() && FileSystems.exists(saved, conf)) {
                 checkResumable(saved, resolved, conf);
             }
             Stages stages = new Stages(sc);
             RunInfo info = new RunInfo("grid", options);
-            JavaRDD<LabeledImage> train = stages.run("grid: read shards", () -> FinetuneJob.split(spark, prepared, Split.TRAIN, o.limit));
-            JavaRDD<LabeledImage> validation = stages.run("grid: read shards", () -> FinetuneJob.split(spark, prepared, Split.VALIDATION, o.limit));
+            JavaRDD<LabeledImage> train = stages.run("grid: read shards", () -> PreparedData.read(spark, prepared, Split.TRAIN, t.limit));
+            JavaRDD<LabeledImage> validation = stages.run("grid: read shards", () -> PreparedData.read(spark, prepared, Split.VALIDATION, t.limit));
             List<LabeledImage> trainImages = stages.run("grid: read shards", () -> train.collect());
             List<LabeledImage> validationImages = stages.run("grid: read shards", () -> validation.collect());
             if (trainImages.isEmpty() || validationImages.isEmpty()) {
-                throw new InputException("--data " + o.data + ": the " + (trainImages.isEmpty() ? "training" : "validation") + " split is empty");
+                throw new InputException("--data " + t.data + ": the " + (trainImages.isEmpty() ? "training" : "validation") + " split is empty");
             }
             Map<String, byte[]> starts = startingNetworks(configs, initModel, sc, train, batches, stages, conf);
             if (!FileSystems.exists(saved, conf)) {
@@ -172,7 +175,7 @@ public final class GridJob {
                 LOG.warn("grid: --out {} is on a local file system, but the executors write the checkpoints: on a cluster of "
                         + "several machines use a shared file system (e.g. hdfs://)", o.output.out);
             }
-            GridSchedule schedule = new GridSchedule(sc, out.work(), o.epochs, conf);
+            GridSchedule schedule = new GridSchedule(sc, out.work(), t.epochs, conf);
             stages.run("grid: train " + configs.size() + " configurations", () -> schedule.run(tasks, parallel));
 
             List<GridRun> runs = new ArrayList<>();
@@ -189,20 +192,20 @@ public final class GridJob {
             ModelFiles.copy(new Checkpoints(runDir(out.work(), selected.id()), conf).zip(selected.bestEpoch()),
                     new Path(bestDir, "model.zip"), conf);
             MultiLayerNetwork bestNet = ModelFiles.load(new Path(bestDir, "model.zip"), false, conf, "best/model.zip");
-            JavaRDD<LabeledImage> test = FinetuneJob.split(spark, prepared, Split.TEST, o.limit);
+            JavaRDD<LabeledImage> test = PreparedData.read(spark, prepared, Split.TEST, t.limit);
             Evaluator.Result tested = stages.run("grid: test the selected configuration",
-                    () -> Evaluator.evaluate(sc, bestNet, test, batches, o.evalBatchSize));
+                    () -> Evaluator.evaluate(sc, bestNet, test, batches, t.evalBatchSize));
             Map<String, Object> evaluation = new LinkedHashMap<>();
             evaluation.put("configuration", selected.id());
             evaluation.put("options", resolved.get(selected.id()));
-            evaluation.putAll(FinetuneJob.evaluationJson(tested, selected.bestEpoch(), selected.bestValLoss()));
+            evaluation.putAll(EvaluationJson.of(tested, selected.bestEpoch(), selected.bestValLoss()));
             RunInfo.writeJson(new Path(bestDir, "evaluation.json"), conf, evaluation);
 
-            PreparedData.record(info, o.data, prepared, conf);
+            PreparedData.record(info, t.data, prepared, conf);
             if (initModel != null) {
-                info.input("init/" + FinetuneJob.INIT_MODEL, o.init + "/" + FinetuneJob.INIT_MODEL, initModel, conf);
+                info.input("init/" + FinetuneStart.INIT_MODEL, t.init + "/" + FinetuneStart.INIT_MODEL, initModel, conf);
             }
-            info.put("seeds", Map.of("seed", o.seed));
+            info.put("seeds", Map.of("seed", t.seed));
             info.put("rows", Map.of("train", trainImages.size(), "validation", validationImages.size(), "test", tested.count()));
             info.put("configurations", configs.size());
             info.put("parallel", parallel);
@@ -242,10 +245,10 @@ public final class GridJob {
                 continue;
             }
             Supplier<LaesModel> memo = () -> laes[0] != null ? laes[0]
-                    : (laes[0] = FinetuneJob.laesOf(train, batches, fo.hidden, stages));
-            MultiLayerNetwork net = FinetuneJob.startingNetwork(fo, initModel, FinetuneJob.factory(fo, memo), sc, train, batches,
+                    : (laes[0] = FinetuneStart.laesOf(train, batches, fo.training.hidden, stages));
+            MultiLayerNetwork net = FinetuneStart.startingNetwork(fo, initModel, FinetuneStart.factory(fo, memo), sc, train, batches,
                     stages, conf);
-            FinetuneJob.checkShape(net, fo);
+            FinetuneStart.checkShape(net, fo);
             out.put(scheme(fo), NetworkBroadcast.toBytes(net, false));
         }
         return out;

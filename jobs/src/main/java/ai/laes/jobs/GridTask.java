@@ -83,7 +83,7 @@ final class GridTask implements Serializable {
         }
         FinetuneOptions o = GridJob.finetuneOptions(args, null, "configuration " + id);
         FinetuneStore store = new FinetuneStore(dir, o, null, batches, null, hadoop);
-        FineTuning.Setup setup = new FineTuning.Setup(o.epochs, 1, o.batchSize, 1, o.evalBatchSize, o.seed, "grid " + id);
+        FineTuning.Setup setup = new FineTuning.Setup(o.training.epochs, 1, o.batchSize, 1, o.training.evalBatchSize, o.training.seed, "grid " + id);
         LocalFineTuning.Data data = new LocalFineTuning.Data(train.value().images(), validation.value().images(), batches);
         Outcomes outcomes = new Outcomes(store, dir, hadoop);
 

@@ -254,7 +254,7 @@ class FinetuneJobTest extends SparkTestBase {
         Path bad = tmp.resolve("bad");
         Files.createDirectories(bad.resolve("empty-pretrain"));
         Files.createDirectories(bad.resolve("no-run-json/model"));
-        Files.createFile(bad.resolve("no-run-json").resolve(FinetuneJob.INIT_MODEL));
+        Files.createFile(bad.resolve("no-run-json").resolve(FinetuneStart.INIT_MODEL));
         String otherTask = fakePretraining(bad.resolve("smnist-8"), "pretrain", "smnist", 8).toString();
         String otherSize = fakePretraining(bad.resolve("pmnist-16"), "pretrain", "pmnist", 16).toString();
         String otherJob = fakePretraining(bad.resolve("prepared-8"), "prepare", "pmnist", 8).toString();
@@ -299,7 +299,7 @@ class FinetuneJobTest extends SparkTestBase {
     /** A directory that looks like a pretraining output of {@code job}, {@code task} and memory size {@code p}. */
     static Path fakePretraining(Path dir, String job, String task, int p) throws IOException {
         Files.createDirectories(dir.resolve("model"));
-        Files.createFile(dir.resolve(FinetuneJob.INIT_MODEL));
+        Files.createFile(dir.resolve(FinetuneStart.INIT_MODEL));
         pretrainRunJson(dir, job, task, p);
         return dir;
     }

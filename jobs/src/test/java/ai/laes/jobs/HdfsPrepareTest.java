@@ -194,10 +194,10 @@ class HdfsPrepareTest extends SparkTestBase {
         assertEquals(model("/runs/pretrain/model/lmn-init.zip").params(), model("/runs/finetune/checkpoints/epoch-000.zip").params());
         Map<String, Object> info = RunInfo.readJson(new org.apache.hadoop.fs.Path(base + "/runs/finetune/run.json"),
                 hdfs.getConf());
-        Map<?, ?> init = (Map<?, ?>) ((Map<?, ?>) info.get("inputs")).get("init/" + FinetuneJob.INIT_MODEL);
-        assertEquals(base + "/runs/pretrain/" + FinetuneJob.INIT_MODEL, init.get("path"));
+        Map<?, ?> init = (Map<?, ?>) ((Map<?, ?>) info.get("inputs")).get("init/" + FinetuneStart.INIT_MODEL);
+        assertEquals(base + "/runs/pretrain/" + FinetuneStart.INIT_MODEL, init.get("path"));
         // The checksum proves which initial network the run started from.
-        assertEquals(ai.laes.io.Checksums.sha256(new org.apache.hadoop.fs.Path(base + "/runs/pretrain/" + FinetuneJob.INIT_MODEL),
+        assertEquals(ai.laes.io.Checksums.sha256(new org.apache.hadoop.fs.Path(base + "/runs/pretrain/" + FinetuneStart.INIT_MODEL),
                 hdfs.getConf()), init.get("sha256"));
         JobAssertions.assertNoMachineDetails(hdfs, new org.apache.hadoop.fs.Path(base + "/runs"), List.of(base));
     }

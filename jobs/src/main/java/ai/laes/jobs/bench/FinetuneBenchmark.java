@@ -3,6 +3,7 @@ package ai.laes.jobs.bench;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Paths;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -14,8 +15,8 @@ import ai.laes.data.LabeledImage;
 import ai.laes.data.MnistImages;
 import ai.laes.data.SequenceTask;
 import ai.laes.data.SequenceView;
+import ai.laes.jobs.FinetuneStart;
 import ai.laes.jobs.JobLauncher;
-import ai.laes.jobs.FinetuneJob;
 import ai.laes.laes.LaesModel;
 import ai.laes.lmn.init.LmnInitializer;
 import ai.laes.spark.Stages;
@@ -107,7 +108,7 @@ public final class FinetuneBenchmark {
                     Math.max(concurrent[0], concurrent[1]), ceiling);
             System.out.println(HEADER);
             System.out.println(line);
-            Files.writeString(java.nio.file.Path.of(args[1]), line + "\n", StandardCharsets.UTF_8,
+            Files.writeString(Paths.get(args[1]), line + "\n", StandardCharsets.UTF_8,
                     StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         } finally {
             spark.stop();
@@ -119,7 +120,7 @@ public final class FinetuneBenchmark {
         Hyperparameters hyper = new Hyperparameters(1e-3, 1e-5, 10);
         return switch (model) {
             case "lmn" -> {
-                LaesModel laes = FinetuneJob.laesOf(images, batches, 128, new Stages(JavaSparkContext.fromSparkContext(images.context())));
+                LaesModel laes = FinetuneStart.laesOf(images, batches, 128, new Stages(JavaSparkContext.fromSparkContext(images.context())));
                 yield new LmnClassifier(1, 128, hyper, seed -> LmnInitializer.laes(laes.a(), laes.b(), laes.mu()));
             }
             case "lstm" -> new LstmClassifier(1, 128, MnistImages.CLASSES, hyper);
