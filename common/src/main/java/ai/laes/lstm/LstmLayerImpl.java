@@ -36,14 +36,14 @@ import static ai.laes.lstm.LstmParamInitializer.W;
  * DL4J's LSTM instead runs about a dozen ND4J ops per step forward and more backward (tens of microseconds
  * each), and its weight gradients per step: about 5x its GEMM floor at sMNIST size.
  * <p>
- * A training forward pass keeps its tape; the backward pass that follows reuses it (DL4J calls
- * activate(training) and then backpropGradient on the same input). Inference ({@code training == false})
+ * A training forward pass fills this thread's tape ({@link LstmTape#forThread}); the backward pass that follows
+ * reuses it (DL4J calls activate(training) and then backpropGradient on the same input) unless another layer has
+ * used the tape in between, in which case the forward pass runs again. Inference ({@code training == false})
  * records no tape. Not supported, each refused with an {@link UnsupportedOperationException}: masks,
  * rnnTimeStep / stored state, truncated BPTT. Weight noise and dropout on this layer's input are not applied.
  */
 public class LstmLayerImpl extends BaseRecurrentLayer<LstmLayer> {
-    private transient LstmTape tape;
-    /** The input the tape holds a complete training forward pass for (null: none). */
+    /** The input this thread's tape holds a complete training forward pass for, if this layer still owns it (null: none). */
     private transient INDArray tapeInput;
     private transient LstmInference inference;
 
@@ -86,7 +86,8 @@ public class LstmLayerImpl extends BaseRecurrentLayer<LstmLayer> {
         }
         assertInputSet(true);
         refuseMask();
-        LstmTape tp = (tape != null && tapeInput == input) ? tape : forward();
+        LstmTape owned = LstmTape.ownedBy(this);
+        LstmTape tp = (owned != null && tapeInput == input) ? owned : forward();
         tapeInput = null; // the backward pass overwrites the gates
         int T = tp.T, b = tp.b, n = tp.n;
         INDArray eps = permuteIfNWC(epsilon);
@@ -109,9 +110,9 @@ public class LstmLayerImpl extends BaseRecurrentLayer<LstmLayer> {
         tapeInput = null;
     }
 
-    /** Whether this layer holds a tape now (after its first training pass), for the tests. */
+    /** Whether this thread's tape holds this layer's last training forward pass, for the tests. */
     boolean holdsTape() {
-        return tape != null;
+        return LstmTape.ownedBy(this) != null;
     }
 
     /** dL/dh_t += dA_{t+1} RW^T and the fused gate backward, t = T..1; leaves dA in the tape's gates. */
@@ -140,11 +141,8 @@ public class LstmLayerImpl extends BaseRecurrentLayer<LstmLayer> {
     private LstmTape forward() {
         INDArray in = inputNcw();
         int b = (int) in.size(0), T = (int) in.size(2), n = (int) layerConf().getNOut();
-        if (tape == null || !tape.fits(dataType, b, T)) {
-            tape = null; // let the old buffers go before the new ones are allocated
-            tape = new LstmTape(dataType, b, T, (int) layerConf().getNIn(), n);
-        }
-        LstmTape tp = tape;
+        LstmTape tp = LstmTape.forThread(dataType, b, T, (int) layerConf().getNIn(), n);
+        tp.setOwner(this);
         Elements.ncwToTimeMajor(in, Elements.of(in), tp.xE, 0, tp.nIn, null);
         gemm(tp.xN, false, NativeMatrix.of(params.get(W)), false, tp.gatesN, 0.0);
         NativeMatrix rw = NativeMatrix.of(params.get(RW));

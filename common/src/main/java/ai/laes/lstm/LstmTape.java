@@ -7,6 +7,8 @@ import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
+import java.lang.ref.WeakReference;
+
 /**
  * Preallocated time-major buffers of one LSTM forward/backward pass, outside any workspace, reused while
  * (data type, batch, T) stay the same. Rows are (time, example) pairs, so every step is a contiguous
@@ -19,9 +21,15 @@ import org.nd4j.linalg.factory.Nd4j;
  *   dh    [T*b,     n]     block t-1: dL/dh_t (the epsilon from above, then plus dL/da_{t+1} RW^T)
  *   dx    [T*b,     nIn]   dL/dx_1..dL/dx_T
  * </pre>
- * For sMNIST (T 784, batch 64, n 128) about 180 MB in FLOAT, most of it the gates.
+ * For sMNIST (T 784, batch 64, n 128) about 180 MB in FLOAT, most of it the gates. So one tape per thread,
+ * handed to whichever layer runs a training forward pass on that thread ({@link #forThread}): parameter averaging
+ * builds a fresh network on every worker every round, and a tape per network would leave hundreds of MB of native
+ * memory to the garbage collector each round. The tape records its {@link #owner}; a backward pass reuses the
+ * tape only if its layer is still the owner, and otherwise runs the forward pass again.
  */
 final class LstmTape {
+    private static final ThreadLocal<LstmTape> THREAD = new ThreadLocal<>();
+
     final DataType dataType;
     final int b, T, nIn, n;
     final INDArray x, gates, c, h, dh, dx, ones;
@@ -30,6 +38,8 @@ final class LstmTape {
     /** FLOAT scratch of the epsilon conversion (one step of an 'f'-order epsilon plus a row), null for DOUBLE. */
     final float[] scratch;
     final LstmKernel kernel;
+    /** The layer whose forward pass the tape holds now (weakly: a finished network stays collectable). */
+    private WeakReference<Object> owner = new WeakReference<>(null);
 
     LstmTape(DataType dataType, int b, int T, int nIn, int n) {
         this.dataType = dataType;
@@ -65,6 +75,27 @@ final class LstmTape {
         dxE = Elements.of(dx);
         scratch = dataType == DataType.FLOAT ? new float[b * Math.max(n, nIn) + Math.max(n, nIn)] : null;
         kernel = LstmKernel.of(dataType, b, n);
+    }
+
+    /** This thread's tape, replaced by a new one when the shape differs. */
+    static LstmTape forThread(DataType dataType, int b, int T, int nIn, int n) {
+        LstmTape tape = THREAD.get();
+        if (tape == null || !tape.fits(dataType, b, T) || tape.nIn != nIn || tape.n != n) {
+            THREAD.remove(); // let the old buffers go before the new ones are allocated
+            tape = new LstmTape(dataType, b, T, nIn, n);
+            THREAD.set(tape);
+        }
+        return tape;
+    }
+
+    /** This thread's tape if {@code layer} owns it, else null. */
+    static LstmTape ownedBy(Object layer) {
+        LstmTape tape = THREAD.get();
+        return tape != null && tape.owner.get() == layer ? tape : null;
+    }
+
+    void setOwner(Object layer) {
+        owner = new WeakReference<>(layer);
     }
 
     boolean fits(DataType dataType, long b, long T) {
