@@ -76,8 +76,8 @@ public final class LmnNetworks {
     /**
      * LSTM(nIn -> hidden, forget-gate bias 1) -> LastTimeStep -> softmax output, the same head and training settings.
      * Initialised. The LSTM is our {@link LstmLayer}: DL4J's LSTM mathematics, parameters and initialisation (tested
-     * equal to it in double), at sMNIST size a fit step in 0.82 s of thread CPU against DL4J LSTM's 5.7 s on a
-     * heavily loaded 2-core machine (LmnBenchmark 3 1 lstm; 4.1x its GEMM floor against 29x).
+     * equal to it in double); at sMNIST size a fit step takes 0.72 s of thread CPU against DL4J LSTM's 2.59 s
+     * (3.6x faster; 3.8x its GEMM floor against 13.6x; LMN 0.31 s), LmnBenchmark 3 1 lstm on the shared 2-core machine.
      */
     public static MultiLayerNetwork lstmClassifier(Settings s) {
         s.validate();
