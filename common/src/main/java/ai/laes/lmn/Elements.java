@@ -14,7 +14,7 @@ import java.nio.FloatBuffer;
  * strides instead of ND4J's generic permuted assign, which is an order of magnitude slower here.
  * Index 0 is the array's first element (its view offset is already applied).
  */
-abstract class Elements {
+public abstract class Elements {
     abstract double get(int i);
 
     abstract void set(int i, double v);
@@ -23,12 +23,17 @@ abstract class Elements {
     abstract void copyTo(int index, Elements dst, int dstIndex, int length);
 
     /** The float buffer behind FLOAT elements (for bulk transfers into Java arrays); null for DOUBLE. */
-    final FloatBuffer floats() {
+    public final FloatBuffer floats() {
         return buffer() instanceof FloatBuffer fb ? fb : null;
     }
 
+    /** The double buffer behind DOUBLE elements; null for FLOAT. */
+    public final DoubleBuffer doubles() {
+        return buffer() instanceof DoubleBuffer db ? db : null;
+    }
+
     /** Elements of {@code a}, covering every index reachable through its shape and strides. */
-    static Elements of(INDArray a) {
+    public static Elements of(INDArray a) {
         long span = 1;
         for (int d = 0; d < a.rank(); d++) {
             span += (a.size(d) - 1) * Math.abs(a.stride(d));
@@ -63,7 +68,7 @@ abstract class Elements {
      * m[start + (t * b + i) * ld + j] of a row-major buffer. {@code scratch} (FLOAT, may be null)
      * serves the fast path for arrays whose steps are disjoint blocks.
      */
-    static void ncwToTimeMajor(INDArray ncw, Elements src, Elements dst, int start, int ld, float[] scratch) {
+    public static void ncwToTimeMajor(INDArray ncw, Elements src, Elements dst, int start, int ld, float[] scratch) {
         int b = (int) ncw.size(0), n = (int) ncw.size(1), T = (int) ncw.size(2);
         int s0 = (int) ncw.stride(0), s1 = (int) ncw.stride(1), s2 = (int) ncw.stride(2);
         FloatBuffer srcF = src.floats(), dstF = dst.floats();
@@ -94,7 +99,7 @@ abstract class Elements {
         }
     }
 
-    static void timeMajorToNcw(Elements src, int start, int ld, INDArray ncw, Elements dst) {
+    public static void timeMajorToNcw(Elements src, int start, int ld, INDArray ncw, Elements dst) {
         int b = (int) ncw.size(0), n = (int) ncw.size(1), T = (int) ncw.size(2);
         int s0 = (int) ncw.stride(0), s1 = (int) ncw.stride(1), s2 = (int) ncw.stride(2);
         for (int t = 0; t < T; t++) {
@@ -138,7 +143,7 @@ abstract class Elements {
     abstract Object buffer();
 
     /** dst[dStart + i * dLd + j] = src[sStart + i * sLd + j] over a rows x cols block, row by row in bulk. */
-    static void copyRows(Elements src, int sStart, int sLd, Elements dst, int dStart, int dLd, int rows, int cols) {
+    public static void copyRows(Elements src, int sStart, int sLd, Elements dst, int dStart, int dLd, int rows, int cols) {
         for (int i = 0; i < rows; i++) {
             src.copyTo(sStart + i * sLd, dst, dStart + i * dLd, cols);
         }
@@ -166,7 +171,7 @@ abstract class Elements {
         }
     }
 
-    static float tanhRational(float x) {
+    public static float tanhRational(float x) {
         x = Math.max(-TANH_CLAMP, Math.min(TANH_CLAMP, x));
         float x2 = x * x;
         float p = -2.76076847742355e-16f;

@@ -19,7 +19,7 @@ import static org.bytedeco.openblas.global.openblas_nolapack.cblas_sgemm;
  * matters for the 3 + 3 small GEMMs per time step. Element (r, c) lives at
  * {@code offset + r * ld + c} (row-major) or {@code offset + c * ld + r} (column-major).
  */
-final class NativeMatrix {
+public final class NativeMatrix {
     final DataType dataType;
     final Pointer base;
     final long offset;
@@ -37,7 +37,7 @@ final class NativeMatrix {
     }
 
     /** A 2-d array (or view) whose rows or columns are unit-stride. */
-    static NativeMatrix of(INDArray a) {
+    public static NativeMatrix of(INDArray a) {
         if (a.rank() != 2) {
             throw new IllegalArgumentException("NativeMatrix needs a 2-d array, got shape " + java.util.Arrays.toString(a.shape()));
         }
@@ -59,23 +59,23 @@ final class NativeMatrix {
     }
 
     /** Rows r0 .. r0+n-1 of a row-major matrix. */
-    NativeMatrix rows(long r0, int n) {
+    public NativeMatrix rows(long r0, int n) {
         check(!colMajor);
         return new NativeMatrix(dataType, base, offset + r0 * ld, n, cols, ld, false);
     }
 
     /** Columns c0 .. c0+n-1. */
-    NativeMatrix cols(int c0, int n) {
+    public NativeMatrix cols(int c0, int n) {
         return new NativeMatrix(dataType, base, offset + (colMajor ? (long) c0 * ld : c0), rows, n, ld, colMajor);
     }
 
     /** The transpose, same storage. */
-    NativeMatrix t() {
+    public NativeMatrix t() {
         return new NativeMatrix(dataType, base, offset, cols, rows, ld, !colMajor);
     }
 
     /** c = op(a) op(b) + beta c. */
-    static void gemm(NativeMatrix a, boolean ta, NativeMatrix b, boolean tb, NativeMatrix c, double beta) {
+    public static void gemm(NativeMatrix a, boolean ta, NativeMatrix b, boolean tb, NativeMatrix c, double beta) {
         if (c.colMajor) { // C^T = op(b)^T op(a)^T, and C^T is row-major
             gemm(b, !tb, a, !ta, c.t(), beta);
             return;

@@ -2,6 +2,7 @@ package ai.laes.train;
 
 import java.util.List;
 
+import ai.laes.lstm.LstmLayer;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.layers.IOutputLayer;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
@@ -19,8 +20,8 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
- * {@link StateGradientProbe} for a first layer {@code LastTimeStep(LSTM | SimpleRnn)}, exact and
- * in float64, through DL4J's own backpropagation.
+ * {@link StateGradientProbe} for a first layer {@code LastTimeStep(LSTM | LstmLayer | SimpleRnn)}, exact and
+ * in float64, through the layer's own backpropagation ({@link LstmLayer} has DL4J LSTM's parameters W, RW, b).
  *
  * <p>In both layers the state h_t reaches the loss only through the next step's pre-activations
  * z_{t+1} = x_{t+1} W + h_t RW + b (t &lt; T), or through the output head (t = T). So
@@ -57,14 +58,15 @@ public final class RecurrentInputProbe implements StateGradientProbe {
         return norms;
     }
 
-    /** The LSTM or SimpleRnn inside layer 0's LastTimeStep wrapper. */
+    /** The LSTM, LstmLayer or SimpleRnn inside layer 0's LastTimeStep wrapper. */
     static FeedForwardLayer recurrentCell(MultiLayerConfiguration conf) {
         org.deeplearning4j.nn.conf.layers.Layer first = conf.getConf(0).getLayer();
         if (first instanceof LastTimeStep wrapper
-                && (wrapper.getUnderlying() instanceof LSTM || wrapper.getUnderlying() instanceof SimpleRnn)) {
+                && (wrapper.getUnderlying() instanceof LSTM || wrapper.getUnderlying() instanceof LstmLayer
+                        || wrapper.getUnderlying() instanceof SimpleRnn)) {
             return (FeedForwardLayer) wrapper.getUnderlying();
         }
-        throw new IllegalArgumentException("the state-gradient probe needs a first layer LastTimeStep(LSTM or SimpleRnn), found "
+        throw new IllegalArgumentException("the state-gradient probe needs a first layer LastTimeStep(LSTM, LstmLayer or SimpleRnn), found "
                 + first.getClass().getSimpleName() + "; give the model its own StateGradientProbe");
     }
 

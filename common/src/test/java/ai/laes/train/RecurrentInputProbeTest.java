@@ -1,9 +1,11 @@
 package ai.laes.train;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.laes.lstm.LstmLayer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
 import org.deeplearning4j.nn.conf.layers.LSTM;
@@ -149,6 +151,16 @@ class RecurrentInputProbeTest {
         INDArray p = net.output(x0);
         INDArray g = p.sub(y0).mmul(net.getLayer(1).getParam("W").transpose());
         assertEquals(g.norm2Number().doubleValue(), single[T - 1], 1e-10);
+    }
+
+    @Test
+    void ourLstmLayerGivesTheNormsOfDl4jsLstmWithTheSameParameters() {
+        MultiLayerNetwork dl4j = network(new LSTM.Builder().nIn(K).nOut(N).activation(Activation.TANH).build(), 6);
+        MultiLayerNetwork ours = network(new LstmLayer.Builder().nIn(K).nOut(N).build(), 7);
+        ours.setParams(dl4j.params().dup());
+        INDArray[] d = data(12);
+        assertArrayEquals(new RecurrentInputProbe().meanStateGradientNorms(dl4j, d[0], d[1]),
+                new RecurrentInputProbe().meanStateGradientNorms(ours, d[0], d[1]), 1e-10);
     }
 
     @Test

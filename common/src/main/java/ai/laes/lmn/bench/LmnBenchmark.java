@@ -1,6 +1,8 @@
 package ai.laes.lmn.bench;
 
 import ai.laes.lmn.LmnNetworks;
+import ai.laes.lstm.LstmLayer;
+import org.deeplearning4j.nn.conf.layers.LSTM;
 import org.bytedeco.javacpp.FloatPointer;
 import org.deeplearning4j.nn.conf.layers.recurrent.SimpleRnn;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -20,12 +22,13 @@ import static org.bytedeco.openblas.global.openblas_nolapack.CblasRowMajor;
 import static org.bytedeco.openblas.global.openblas_nolapack.cblas_sgemm;
 
 /**
- * Milliseconds per batch of the LMN layer against DL4J's LSTM and SimpleRnn of the same size, in one
- * process, float, sequential-MNIST shape (batch 64, T 784, input 1, size 128), plus the GEMM floor.
+ * Milliseconds per batch of the LMN layer against DL4J's LSTM, our {@link LstmLayer} and DL4J's SimpleRnn of the
+ * same size, in one process, float, sequential-MNIST shape (batch 64, T 784, input 1, size 128), plus the GEMM floor.
  * Models are timed round robin. Each figure is given as wall time and as the main thread's CPU time:
  * with OMP_NUM_THREADS=1 all work runs on that thread, so CPU time stays meaningful when other
  * processes load the machine. Run with OMP_NUM_THREADS=1.
- * Arguments: [timed repetitions (default 5)] [warm-up repetitions (default 2)] ["lmn" to time the LMN only].
+ * Arguments: [timed repetitions (default 5)] [warm-up repetitions (default 2)] ["lmn" to time the LMN only, "lstm" to
+ * time the LMN and the two LSTMs].
  */
 public final class LmnBenchmark {
     private static final int BATCH = 64, T = 784, N_IN = 1, P = 128, CLASSES = 10;
@@ -45,12 +48,16 @@ public final class LmnBenchmark {
         s.memory = P;
         DataSet data = batch(7);
 
-        String[] names = {"LMN", "LSTM", "SimpleRnn"};
+        String[] names = {"LMN", "LSTM", "LstmLayer", "SimpleRnn"};
         MultiLayerNetwork[] nets = {
                 LmnNetworks.lmnClassifier(s),
-                LmnNetworks.lstmClassifier(s),
+                LmnNetworks.classifier(s, new LSTM.Builder().nIn(N_IN).nOut(P).activation(Activation.TANH)
+                        .forgetGateBiasInit(LmnNetworks.LSTM_FORGET_BIAS).build(), P),
+                LmnNetworks.classifier(s, new LstmLayer.Builder().nIn(N_IN).nOut(P)
+                        .forgetGateBiasInit(LmnNetworks.LSTM_FORGET_BIAS).build(), P),
                 LmnNetworks.classifier(s, new SimpleRnn.Builder().nIn(N_IN).nOut(P).activation(Activation.TANH).build(), P)};
-        int models = args.length > 2 && args[2].equals("lmn") ? 1 : nets.length;
+        String only = args.length > 2 ? args[2] : "";
+        int models = only.equals("lmn") ? 1 : only.equals("lstm") ? 3 : nets.length;
         double[][][] wall = new double[models][3][reps], cpu = new double[models][3][reps];
         for (int r = -warm; r < reps; r++) {
             for (int i = 0; i < models; i++) {
@@ -74,6 +81,18 @@ public final class LmnBenchmark {
         System.out.printf("GEMM floor (direct, CPU): 3*T = %.1f ms (forward), 9*T = %.1f ms (forward + backward)%n", floor3, floor9);
         System.out.printf("LMN (CPU): output / 3T floor = %.2f, fwd+bwd / 9T floor = %.2f, fit / 9T floor = %.2f%n",
                 cpuMs[0][0] / floor3, cpuMs[0][1] / floor9, cpuMs[0][2] / floor9);
+        if (models >= 3) {
+            // an LSTM step is 4 units forward ([64x128]x[128x512]), 4 for dh_{t-1} and 4 for its share of dRW
+            double floor4 = 4 * T * gemmBlas[1], floor12 = 12 * T * gemmBlas[1];
+            System.out.printf("LSTM GEMM floor (direct, CPU): 4*T = %.1f ms (forward), 12*T = %.1f ms (forward + backward)%n",
+                    floor4, floor12);
+            for (int i = 1; i <= 2; i++) {
+                System.out.printf("%-9s (CPU): output / 4T floor = %.2f, fit / 12T floor = %.2f%n", names[i],
+                        cpuMs[i][0] / floor4, cpuMs[i][2] / floor12);
+            }
+            System.out.printf("LstmLayer / DL4J LSTM (CPU): output %.2f, fwd+bwd %.2f, fit %.2f (speed-up %.1fx)%n",
+                    cpuMs[2][0] / cpuMs[1][0], cpuMs[2][1] / cpuMs[1][1], cpuMs[2][2] / cpuMs[1][2], cpuMs[1][2] / cpuMs[2][2]);
+        }
     }
 
     private static double[][] table(String title, String[] names, double[][][] t) {
