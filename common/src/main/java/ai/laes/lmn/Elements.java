@@ -59,39 +59,59 @@ abstract class Elements {
     }
 
     /**
-     * Copies a 3-d array a[i][j][t] (any strides; [b, n, T]) to or from the time-major block
-     * m[start + (t * b + i) * ld + j] of a row-major buffer. {@code scratch} (FLOAT, may be null)
-     * serves the fast path for arrays whose steps are disjoint blocks.
+     * Copies a 3-d array a[i][j][t] (any strides; [b, n, T]) to the time-major block
+     * m[start + (t * b + i) * ld + j] of a row-major buffer, step by step ({@link #ncwStepToRows}).
      */
     static void ncwToTimeMajor(INDArray ncw, Elements src, Elements dst, int start, int ld, float[] scratch) {
-        int b = (int) ncw.size(0), n = (int) ncw.size(1), T = (int) ncw.size(2);
+        for (int t = 0; t < ncw.size(2); t++) {
+            ncwStepToRows(ncw, src, t, dst, start, ld, scratch, false);
+        }
+    }
+
+    /**
+     * Copies step t of a 3-d array a[i][j][t] (any strides; [b, n, T]) to m[start + (t * b + i) * ld + j].
+     * {@code scratch} (FLOAT, may be null) serves the fast path for arrays whose steps are disjoint
+     * blocks (DL4J's 'f' epsilons): one bulk read of the step into scratch, a gather per row, one bulk
+     * write per row, no allocation. With {@code skipZero}, a step the fast path reads as all zero (an
+     * epsilon of LastTimeStep at every step but the last) is not written, and false is returned.
+     */
+    static boolean ncwStepToRows(INDArray ncw, Elements src, int t, Elements dst, int start, int ld, float[] scratch,
+                                 boolean skipZero) {
+        int b = (int) ncw.size(0), n = (int) ncw.size(1);
         int s0 = (int) ncw.stride(0), s1 = (int) ncw.stride(1), s2 = (int) ncw.stride(2);
         FloatBuffer srcF = src.floats(), dstF = dst.floats();
         int block = (b - 1) * s0 + (n - 1) * s1 + 1; // elements spanned by one step
         if (srcF != null && dstF != null && scratch != null && s2 >= block && scratch.length >= block + n) {
-            // FLOAT with time the outermost dimension (DL4J's 'f' epsilons): per step one bulk read into
-            // scratch, a gather per row, one bulk write per row; no allocation
             int row = block;
-            for (int t = 0; t < T; t++) {
-                srcF.get(t * s2, scratch, 0, block);
-                for (int i = 0; i < b; i++) {
-                    int base = i * s0;
-                    for (int j = 0; j < n; j++) {
-                        scratch[row + j] = scratch[base + j * s1];
-                    }
-                    dstF.put(start + (t * b + i) * ld, scratch, row, n);
-                }
+            srcF.get(t * s2, scratch, 0, block);
+            if (skipZero && allZero(scratch, block)) {
+                return false;
             }
-            return;
-        }
-        for (int t = 0; t < T; t++) {
             for (int i = 0; i < b; i++) {
-                int from = i * s0 + t * s2, to = start + (t * b + i) * ld;
+                int base = i * s0;
                 for (int j = 0; j < n; j++) {
-                    dst.set(to + j, src.get(from + j * s1));
+                    scratch[row + j] = scratch[base + j * s1];
                 }
+                dstF.put(start + (t * b + i) * ld, scratch, row, n);
+            }
+            return true;
+        }
+        for (int i = 0; i < b; i++) {
+            int from = i * s0 + t * s2, to = start + (t * b + i) * ld;
+            for (int j = 0; j < n; j++) {
+                dst.set(to + j, src.get(from + j * s1));
             }
         }
+        return true;
+    }
+
+    private static boolean allZero(float[] a, int length) {
+        for (int i = 0; i < length; i++) {
+            if (a[i] != 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     static void timeMajorToNcw(Elements src, int start, int ld, INDArray ncw, Elements dst) {
