@@ -26,7 +26,7 @@ final class InferenceBuffers {
     final INDArray hView;
     final NativeMatrix xN, wxhN, whmN, zN, hN;
     final Elements zE, hE;
-    /** FLOAT: a row for the tanh loop and a step of an 'f'-ordered input for its conversion; null for DOUBLE. */
+    /** FLOAT: two [b x nH] blocks for the tanh loop and a step of an 'f'-ordered input for its conversion; null for DOUBLE. */
     final float[] scratch;
     private final INDArray wxhTop, wxhBias, whmTop, whmBias;
 
@@ -41,7 +41,7 @@ final class InferenceBuffers {
             throw new IllegalArgumentException("LinearMemoryLayer: batch " + b + " x T " + T + " x " + (nIn + 1)
                     + " exceeds the 2^31 elements its buffers index; use smaller minibatches");
         }
-        scratch = dataType == DataType.FLOAT ? new float[Math.max(nH, b * nIn + nIn)] : null;
+        scratch = dataType == DataType.FLOAT ? new float[Math.max(2 * b * nH, b * nIn + nIn)] : null;
         try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
             x = Nd4j.create(dataType, new long[]{(long) T * b, nIn + 1}, 'c');
             x.getColumn(nIn).assign(1);

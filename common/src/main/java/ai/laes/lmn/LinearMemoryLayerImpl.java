@@ -140,7 +140,7 @@ public class LinearMemoryLayerImpl extends BaseRecurrentLayer<LinearMemoryLayer>
         for (int t = T - 1; t >= first; t--) {
             NativeMatrix et = tp.dN.rows((long) t * b, b);
             NativeMatrix dm = et.cols(nH, nM);
-            boolean fromAbove = Elements.ncwStepToRows(eps, epsE, t, tp.dE, nH, nH + nM, tp.scratchB, true);
+            boolean fromAbove = Elements.ncwStepToRows(eps, epsE, t, tp.dE, nH, nH + nM, tp.scratchB, tp.zeros);
             if (t < T - 1) {
                 NativeMatrix next = tp.dN.rows((long) (t + 1) * b, b);
                 double beta = fromAbove ? 1.0 : 0.0;
@@ -391,7 +391,7 @@ public class LinearMemoryLayerImpl extends BaseRecurrentLayer<LinearMemoryLayer>
 
     /**
      * h = act(z), out of place, over a [b x nH] block: z at {@code zStart + i * zLd + j} of {@code zE} (the
-     * array {@code z}), h likewise; {@code scratch} (FLOAT) holds at least a row.
+     * array {@code z}), h likewise; {@code scratch} (FLOAT) as {@link Elements#tanhFloat} needs.
      */
     private static void activation(IActivation act, DataType dataType, Elements zE, int zStart, int zLd, INDArray z,
             Elements hE, int hStart, int hLd, INDArray h, int b, int nH, float[] scratch) {

@@ -5,6 +5,8 @@ import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
+import java.nio.FloatBuffer;
+
 import static org.nd4j.linalg.indexing.NDArrayIndex.all;
 import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
 
@@ -43,10 +45,12 @@ final class LmnTape {
     /** [R; c; Wxh | 0], the weights of the step GEMM, and [dR; dc; dWxh | *], the gradient of the same stack. */
     final Stacked weights, gradients;
     /**
-     * Java scratch for the FLOAT element loops, null for DOUBLE: one step's [b x (nH + nM)] block plus
-     * a row (the epsilon conversion); the tanh loops use a row of it.
+     * Java scratch for the FLOAT element loops, null for DOUBLE: each holds a step's block of s (the
+     * span of its rows) plus a dense [b x max(nH, nM)] block, and one step of an epsilon plus a row.
      */
     final float[] scratchA, scratchB;
+    /** b * nM zeros, which an epsilon step is compared with (FLOAT; null for DOUBLE). */
+    final FloatBuffer zeros;
 
     LmnTape(DataType dataType, int b, int T, int nIn, int nH, int nM) {
         this.dataType = dataType;
@@ -62,8 +66,10 @@ final class LmnTape {
             throw new IllegalArgumentException("LinearMemoryLayer: batch " + b + " x T " + T + " x " + sw
                     + " exceeds the 2^31 elements its buffers index; use smaller minibatches");
         }
-        scratchA = dataType == DataType.FLOAT ? new float[b * w + w] : null;
-        scratchB = dataType == DataType.FLOAT ? new float[b * w + w] : null;
+        int scratch = b * sw + b * Math.max(nH, nM) + w;
+        scratchA = dataType == DataType.FLOAT ? new float[scratch] : null;
+        scratchB = dataType == DataType.FLOAT ? new float[scratch] : null;
+        zeros = dataType == DataType.FLOAT ? FloatBuffer.wrap(new float[b * nM]) : null;
         try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
             s = Nd4j.create(dataType, new long[]{(long) (T + 1) * b, sw}, 'c');
             s.getColumn(w).assign(1);
