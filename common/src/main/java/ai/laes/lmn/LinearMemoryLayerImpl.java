@@ -86,26 +86,26 @@ public class LinearMemoryLayerImpl extends BaseRecurrentLayer<LinearMemoryLayer>
 
     @Override
     public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
-        return training ? output(forward(null, true), workspaceMgr) : infer(workspaceMgr);
+        return training ? output(null, true, workspaceMgr) : infer(workspaceMgr);
     }
 
     @Override
     public INDArray rnnTimeStep(INDArray input, LayerWorkspaceMgr workspaceMgr) {
         setInput(input, workspaceMgr);
-        LmnTape tp = forward(stateMap.get(STATE_KEY_MEMORY), false);
-        stateMap.put(STATE_KEY_MEMORY, detachedCopy(tp.mStep[tp.T]));
-        return output(tp, workspaceMgr);
+        INDArray out = output(stateMap.get(STATE_KEY_MEMORY), false, workspaceMgr);
+        stateMap.put(STATE_KEY_MEMORY, detachedCopy(tape.mStep[tape.T]));
+        return out;
     }
 
     @Override
     public INDArray rnnActivateUsingStoredState(INDArray input, boolean training, boolean storeLastForTBPTT,
             LayerWorkspaceMgr workspaceMgr) {
         setInput(input, workspaceMgr);
-        LmnTape tp = forward(tBpttStateMap.get(STATE_KEY_MEMORY), training);
+        INDArray out = output(tBpttStateMap.get(STATE_KEY_MEMORY), training, workspaceMgr);
         if (storeLastForTBPTT) {
-            tBpttStateMap.put(STATE_KEY_MEMORY, detachedCopy(tp.mStep[tp.T]));
+            tBpttStateMap.put(STATE_KEY_MEMORY, detachedCopy(tape.mStep[tape.T]));
         }
-        return output(tp, workspaceMgr);
+        return out;
     }
 
     @Override
@@ -117,7 +117,7 @@ public class LinearMemoryLayerImpl extends BaseRecurrentLayer<LinearMemoryLayer>
     public Pair<Gradient, INDArray> tbpttBackpropGradient(INDArray epsilon, int tbpttBackLength,
             LayerWorkspaceMgr workspaceMgr) {
         assertInputSet(true);
-        LmnTape tp = (tape != null && tapeInput == input) ? tape : forward(tapeM0, true);
+        LmnTape tp = (tape != null && tapeInput == input) ? tape : forward(tapeM0, true, null);
         tapeInput = null; // the backward pass overwrites parts of the tape
         LinearMemoryLayer c = layerConf();
         NativeMatrix r = NativeMatrix.of(LinearMemoryParamInitializer.recurrentBlock(c, paramsFlattened));
@@ -279,8 +279,12 @@ public class LinearMemoryLayerImpl extends BaseRecurrentLayer<LinearMemoryLayer>
         return in;
     }
 
-    /** Runs the recurrence over the current input from state m0 (null: zeros) and returns the tape. */
-    private LmnTape forward(INDArray m0, boolean keepForBackprop) {
+    /**
+     * Runs the recurrence over the current input from state m0 (null: zeros) and returns the tape; with
+     * {@code out} (the elements of a time-major [T, b, nM] array; null: none) each m_t is copied there
+     * right after its step, while its block is in cache.
+     */
+    private LmnTape forward(INDArray m0, boolean keepForBackprop, Elements out) {
         INDArray in = inputNcw();
         LinearMemoryLayer c = layerConf();
         long b = in.size(0), T = in.size(2);
@@ -313,6 +317,9 @@ public class LinearMemoryLayerImpl extends BaseRecurrentLayer<LinearMemoryLayer>
             gemm(tp.hN.rows((long) (t - 1) * bi, bi), false, whm, false, st.cols(nH, nM), 1.0);
             if (maskArray != null) {
                 tp.mStep[t].muliColumnVector(maskColumn(t - 1));
+            }
+            if (out != null) {
+                Elements.copyRows(tp.sE, t * bi * tp.sw + nH, tp.sw, out, (t - 1) * bi * nM, nM, bi, nM);
             }
         }
         tapeInput = keepForBackprop ? input : null;
@@ -367,15 +374,15 @@ public class LinearMemoryLayerImpl extends BaseRecurrentLayer<LinearMemoryLayer>
     }
 
     /**
-     * The memory sequence m_1..m_T as [b, nM, T] (or NWC) in the activations workspace: a time-major
-     * [T, b, nM] array, filled by a sequential copy from the tape, returned as its permuted view (DL4J's
-     * recurrent consumers accept any strides).
+     * The memory sequence m_1..m_T of a forward pass from m0 (see {@link #forward}) as [b, nM, T] (or
+     * NWC) in the activations workspace: a time-major [T, b, nM] array, filled step by step from the
+     * tape, returned as its permuted view (DL4J's recurrent consumers accept any strides).
      */
-    private INDArray output(LmnTape tp, LayerWorkspaceMgr workspaceMgr) {
+    private INDArray output(INDArray m0, boolean keepForBackprop, LayerWorkspaceMgr workspaceMgr) {
+        INDArray in = inputNcw();
         INDArray timeMajor = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType,
-                new long[]{tp.T, tp.b, tp.nM}, 'c');
-        Elements.copyRows(tp.sE, tp.b * tp.sw + tp.nH, tp.sw, Elements.of(timeMajor), 0, tp.nM,
-                tp.T * tp.b, tp.nM);
+                new long[]{in.size(2), in.size(0), layerConf().getNOut()}, 'c');
+        forward(m0, keepForBackprop, Elements.of(timeMajor));
         return permuteIfNWC(timeMajor.permute(1, 2, 0));
     }
 
