@@ -364,7 +364,7 @@ public class LinearMemoryLayerImpl extends BaseRecurrentLayer<LinearMemoryLayer>
                 gemm(previous, false, wmh, false, ib.zN, 1.0);
                 gemm(previous, false, wmm, false, mt, 0.0);
             }
-            activation(act, dataType, ib.zE, 0, nH, ib.z, ib.hE, 0, nH + 1, ib.hView, b, nH, ib.scratch);
+            activation(act, dataType, ib.zE, 0, nH, ib.z, ib.hE, 0, nH + 1, ib.hView, b, nH, ib.scratch, ib.dense);
             gemm(ib.hN, false, ib.whmN, false, mt, t > 1 ? 1.0 : 0.0);
             if (maskArray != null) {
                 out.get(interval((long) (t - 1) * b, (long) t * b), all()).muliColumnVector(maskColumn(t - 1));
@@ -393,17 +393,17 @@ public class LinearMemoryLayerImpl extends BaseRecurrentLayer<LinearMemoryLayer>
     /** h_t = act(z_t), out of place, for step t (1-based). */
     private static void activation(IActivation act, LmnTape tp, int t) {
         activation(act, tp.dataType, tp.sE, t * tp.b * tp.sw, tp.sw, tp.zStep[t], tp.hE, (t - 1) * tp.b * tp.nH, tp.nH,
-                tp.hStep[t - 1], tp.b, tp.nH, tp.scratchA);
+                tp.hStep[t - 1], tp.b, tp.nH, tp.scratchA, tp.scratchB);
     }
 
     /**
      * h = act(z), out of place, over a [b x nH] block: z at {@code zStart + i * zLd + j} of {@code zE} (the
-     * array {@code z}), h likewise; {@code scratch} (FLOAT) as {@link Elements#tanhFloat} needs.
+     * array {@code z}), h likewise; {@code scratch} and {@code dense} (FLOAT) as {@link Elements#tanhFloat} needs.
      */
     private static void activation(IActivation act, DataType dataType, Elements zE, int zStart, int zLd, INDArray z,
-            Elements hE, int hStart, int hLd, INDArray h, int b, int nH, float[] scratch) {
+            Elements hE, int hStart, int hLd, INDArray h, int b, int nH, float[] scratch, float[] dense) {
         if (act instanceof ActivationTanH && dataType == DataType.FLOAT) {
-            Elements.tanhFloat(zE, zStart, zLd, hE, hStart, hLd, b, nH, scratch);
+            Elements.tanhFloat(zE, zStart, zLd, hE, hStart, hLd, b, nH, scratch, dense);
         } else if (act instanceof ActivationTanH) {
             Nd4j.getExecutioner().exec(new Tanh(z, h));
         } else {
