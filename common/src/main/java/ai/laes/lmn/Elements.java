@@ -64,39 +64,53 @@ public abstract class Elements {
     }
 
     /**
-     * Copies a 3-d array a[i][j][t] (any strides; [b, n, T]) to or from the time-major block
-     * m[start + (t * b + i) * ld + j] of a row-major buffer. {@code scratch} (FLOAT, may be null)
-     * serves the fast path for arrays whose steps are disjoint blocks.
+     * Copies a 3-d array a[i][j][t] (any strides; [b, n, T]) to the time-major block
+     * m[start + (t * b + i) * ld + j] of a row-major buffer, step by step ({@link #ncwStepToRows}).
      */
     public static void ncwToTimeMajor(INDArray ncw, Elements src, Elements dst, int start, int ld, float[] scratch) {
-        int b = (int) ncw.size(0), n = (int) ncw.size(1), T = (int) ncw.size(2);
+        for (int t = 0; t < ncw.size(2); t++) {
+            ncwStepToRows(ncw, src, t, dst, start, ld, scratch, null);
+        }
+    }
+
+    /**
+     * Copies step t of a 3-d array a[i][j][t] (any strides; [b, n, T]) to m[start + (t * b + i) * ld + j].
+     * {@code scratch} (FLOAT, may be null) serves the fast path for arrays whose steps are disjoint
+     * blocks (DL4J's 'f' epsilons): one bulk read of the step into scratch, a gather per row, one bulk
+     * write per row, no allocation. Given {@code zeros} (a buffer of zeros, null: no check), a step the
+     * fast path finds all zero (an epsilon of LastTimeStep at every step but the last) is neither copied
+     * nor written, and false is returned: the check is one vectorised comparison of the step against
+     * zeros, bitwise, so a -0 or NaN counts as non-zero and is copied.
+     */
+    static boolean ncwStepToRows(INDArray ncw, Elements src, int t, Elements dst, int start, int ld, float[] scratch,
+                                 FloatBuffer zeros) {
+        int b = (int) ncw.size(0), n = (int) ncw.size(1);
         int s0 = (int) ncw.stride(0), s1 = (int) ncw.stride(1), s2 = (int) ncw.stride(2);
         FloatBuffer srcF = src.floats(), dstF = dst.floats();
         int block = (b - 1) * s0 + (n - 1) * s1 + 1; // elements spanned by one step
         if (srcF != null && dstF != null && scratch != null && s2 >= block && scratch.length >= block + n) {
-            // FLOAT with time the outermost dimension (DL4J's 'f' epsilons): per step one bulk read into
-            // scratch, a gather per row, one bulk write per row; no allocation
             int row = block;
-            for (int t = 0; t < T; t++) {
-                srcF.get(t * s2, scratch, 0, block);
-                for (int i = 0; i < b; i++) {
-                    int base = i * s0;
-                    for (int j = 0; j < n; j++) {
-                        scratch[row + j] = scratch[base + j * s1];
-                    }
-                    dstF.put(start + (t * b + i) * ld, scratch, row, n);
-                }
+            if (zeros != null && block <= zeros.capacity()
+                    && srcF.slice(t * s2, block).mismatch(zeros.slice(0, block)) < 0) {
+                return false;
             }
-            return;
-        }
-        for (int t = 0; t < T; t++) {
+            srcF.get(t * s2, scratch, 0, block);
             for (int i = 0; i < b; i++) {
-                int from = i * s0 + t * s2, to = start + (t * b + i) * ld;
+                int base = i * s0;
                 for (int j = 0; j < n; j++) {
-                    dst.set(to + j, src.get(from + j * s1));
+                    scratch[row + j] = scratch[base + j * s1];
                 }
+                dstF.put(start + (t * b + i) * ld, scratch, row, n);
+            }
+            return true;
+        }
+        for (int i = 0; i < b; i++) {
+            int from = i * s0 + t * s2, to = start + (t * b + i) * ld;
+            for (int j = 0; j < n; j++) {
+                dst.set(to + j, src.get(from + j * s1));
             }
         }
+        return true;
     }
 
     public static void timeMajorToNcw(Elements src, int start, int ld, INDArray ncw, Elements dst) {
@@ -114,21 +128,26 @@ public abstract class Elements {
 
     /**
      * The tanh derivative in place: d[i][j] *= 1 - h[i][j]^2 over a rows x cols block, d at
-     * {@code dStart + i * dLd + j} and h at {@code hStart + i * hLd + j}. FLOAT data goes row by row
-     * through the two scratch arrays (at least {@code cols} floats each); DOUBLE ignores them.
+     * {@code dStart + i * dLd + j} and h at {@code hStart + i * hLd + j}. FLOAT data goes through the two
+     * scratch arrays (at least {@link #span} of each block): one bulk read of each block's whole span,
+     * one plain array loop, one bulk write of d's span (the columns between its rows go back unchanged),
+     * since a bulk transfer per row cost as much as the arithmetic. DOUBLE ignores them.
      */
     static void timesTanhDerivative(Elements d, int dStart, int dLd, Elements h, int hStart, int hLd, int rows, int cols,
                                     float[] scratchD, float[] scratchH) {
         FloatBuffer df = d.floats(), hf = h.floats();
         if (df != null && hf != null) {
+            int dSpan = span(rows, cols, dLd);
+            df.get(dStart, scratchD, 0, dSpan);
+            hf.get(hStart, scratchH, 0, span(rows, cols, hLd));
             for (int i = 0; i < rows; i++) {
-                df.get(dStart + i * dLd, scratchD, 0, cols);
-                hf.get(hStart + i * hLd, scratchH, 0, cols);
+                int di = i * dLd, hi = i * hLd;
                 for (int j = 0; j < cols; j++) {
-                    scratchD[j] *= 1 - scratchH[j] * scratchH[j];
+                    float hv = scratchH[hi + j];
+                    scratchD[di + j] *= 1 - hv * hv;
                 }
-                df.put(dStart + i * dLd, scratchD, 0, cols);
             }
+            df.put(dStart, scratchD, 0, dSpan);
             return;
         }
         for (int i = 0; i < rows; i++) {
@@ -138,6 +157,11 @@ public abstract class Elements {
                 d.set(di + j, d.get(di + j) * (1 - hv * hv));
             }
         }
+    }
+
+    /** Elements from the first to the last of a rows x cols block with leading dimension ld. */
+    static int span(int rows, int cols, int ld) {
+        return (rows - 1) * ld + cols;
     }
 
     abstract Object buffer();
@@ -156,18 +180,38 @@ public abstract class Elements {
      * h := tanh(z) over a rows x cols block (z at {@code zStart + i * zLd + j}, h likewise), by the
      * odd rational minimax approximation Eigen uses for float tanh, in float arithmetic: absolute error
      * below 4e-7 (a few float ulps; tested). About twice as fast here as ND4J's tanh op; FLOAT data only.
-     * Row by row through {@code scratch} (at least {@code cols} floats): bulk copies and a plain array
-     * loop, which the JIT compiles well even in a short-lived executor.
+     * Through {@code scratch} (at least {@link #span} of z's block) and {@code dense} (rows * cols): one
+     * bulk read of z's whole span, its rows packed into the dense block (System.arraycopy), tanh in place
+     * over the dense block in one plain loop, which C2 vectorises (a loop from one part of an array into
+     * another, or between two arrays at different offsets, it does not: 5 ns per element instead of 1),
+     * and one bulk write of the dense block if h is dense too (else one per row): a bulk transfer per
+     * row of 128 cost about as much as the tanh of its elements.
      */
     static void tanhFloat(Elements z, int zStart, int zLd, Elements h, int hStart, int hLd, int rows, int cols,
-                          float[] scratch) {
+                          float[] scratch, float[] dense) {
         FloatBuffer zf = z.floats(), hf = h.floats();
-        for (int i = 0; i < rows; i++) {
-            zf.get(zStart + i * zLd, scratch, 0, cols);
-            for (int j = 0; j < cols; j++) {
-                scratch[j] = tanhRational(scratch[j]);
+        int n = rows * cols;
+        if (zLd == cols) {
+            zf.get(zStart, dense, 0, n);
+        } else {
+            zf.get(zStart, scratch, 0, span(rows, cols, zLd));
+            for (int i = 0; i < rows; i++) {
+                System.arraycopy(scratch, i * zLd, dense, i * cols, cols);
             }
-            hf.put(hStart + i * hLd, scratch, 0, cols);
+        }
+        tanhInPlace(dense, n);
+        if (hLd == cols) {
+            hf.put(hStart, dense, 0, n);
+            return;
+        }
+        for (int i = 0; i < rows; i++) {
+            hf.put(hStart + i * hLd, dense, i * cols, cols);
+        }
+    }
+
+    private static void tanhInPlace(float[] a, int n) {
+        for (int j = 0; j < n; j++) {
+            a[j] = tanhRational(a[j]);
         }
     }
 

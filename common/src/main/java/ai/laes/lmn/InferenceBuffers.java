@@ -26,8 +26,10 @@ final class InferenceBuffers {
     final INDArray hView;
     final NativeMatrix xN, wxhN, whmN, zN, hN;
     final Elements zE, hE;
-    /** FLOAT: a row for the tanh loop and a step of an 'f'-ordered input for its conversion; null for DOUBLE. */
+    /** FLOAT: a [b x nH] block for the tanh loop and a step of an 'f'-ordered input for its conversion; null for DOUBLE. */
     final float[] scratch;
+    /** FLOAT: the tanh loop's output block [b x nH]; null for DOUBLE. */
+    final float[] dense;
     private final INDArray wxhTop, wxhBias, whmTop, whmBias;
 
     InferenceBuffers(DataType dataType, int b, int T, int nIn, int nH, int nM) {
@@ -41,7 +43,8 @@ final class InferenceBuffers {
             throw new IllegalArgumentException("LinearMemoryLayer: batch " + b + " x T " + T + " x " + (nIn + 1)
                     + " exceeds the 2^31 elements its buffers index; use smaller minibatches");
         }
-        scratch = dataType == DataType.FLOAT ? new float[Math.max(nH, b * nIn + nIn)] : null;
+        scratch = dataType == DataType.FLOAT ? new float[Math.max(b * nH, b * nIn + nIn)] : null;
+        dense = dataType == DataType.FLOAT ? new float[b * nH] : null;
         try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
             x = Nd4j.create(dataType, new long[]{(long) T * b, nIn + 1}, 'c');
             x.getColumn(nIn).assign(1);

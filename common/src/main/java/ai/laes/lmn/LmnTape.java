@@ -5,6 +5,8 @@ import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
+import java.nio.FloatBuffer;
+
 import static org.nd4j.linalg.indexing.NDArrayIndex.all;
 import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
 
@@ -14,37 +16,41 @@ import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
  * layer holding it is gone ({@link TapePool}). Rows are (time, example) pairs, so every per-step block
  * is a contiguous [b x n] slice and every "all steps" quantity is one [T*b x n] matrix for one GEMM.
  * <pre>
- *   x  [T*b,     nIn]       inputs x_1..x_T
- *   s  [(T+1)*b, nH + nM]   block 0: [0 | m_0];  block t: [z_t | m_t]   (z_t = pre-activation of h_t)
- *   h  [T*b,     nH]        h_1..h_T
- *   d  [T*b,     nH + nM]   block t-1: [dL/dz_t | dL/dm_t]   (m_t before masking)
- *   dx [T*b,     nIn]       dL/dx_1..dL/dx_T
+ *   s  [(T+1)*b, nH + nM + 1 + nIn]   block t: [z_t | m_t | 1 | x_{t+1}]   (z_0 unused, x_{T+1} = 0)
+ *   h  [T*b,     nH]                  h_1..h_T
+ *   d  [T*b,     nH + nM]             block t-1: [dL/dz_t | dL/dm_t]   (m_t before masking)
+ *   dx [T*b,     nIn]                 dL/dx_1..dL/dx_T
  * </pre>
+ * The columns [m_t | 1 | x_{t+1}] of block t are the left operand of step t+1's GEMM against the
+ * stacked weights {@link #weights} = [R; c; Wxh | 0], so one GEMM per step yields [z_{t+1} | m_{t+1}]
+ * without a bias or input pass over the whole tape, and in the backward pass one GEMM of the same
+ * columns against d yields the stacked gradient {@link #gradients} = [dR; dc; dWxh | *].
  * Per-step views are created once here, since creating a view costs as much as a small op; GEMMs go
  * through {@link NativeMatrix} blocks of the same buffers.
  */
 final class LmnTape {
     final DataType dataType;
     final int b, T, nIn, nH, nM;
-    final INDArray x, s, h, d, dx;
-    /** A row of T*b ones: column sums as one GEMM. */
-    final INDArray ones;
+    /** Width of s, and the first column of its [m | 1 | x] operand (= nH) and of x (= nH + nM + 1). */
+    final int sw, xCol;
+    final INDArray s, h, d, dx;
     /** Per step t = 0..T: the block of s, its z part and its m part. */
     final INDArray[] sStep, zStep, mStep;
     /** Per step t = 1..T at index t-1: h_t, the d block, its dz part and its dm part. */
     final INDArray[] hStep, dStep, dzStep, dmStep;
-    /** Rows of steps 1..T of s. */
-    final INDArray sIn;
     /** The same buffers for direct BLAS calls. */
-    final NativeMatrix xN, sN, hN, dN, dxN;
+    final NativeMatrix sN, hN, dN, dxN;
     /** Java element access for the NCW conversions. */
-    final Elements xE, sE, hE, dE, dxE;
-    final NativeMatrix onesN;
+    final Elements sE, hE, dE, dxE;
+    /** [R; c; Wxh | 0], the weights of the step GEMM, and [dR; dc; dWxh | *], the gradient of the same stack. */
+    final Stacked weights, gradients;
     /**
-     * Java scratch for the FLOAT element loops, null for DOUBLE: one step's [b x (nH + nM)] block plus
-     * a row (the epsilon conversion); the tanh loops use a row of it.
+     * Java scratch for the FLOAT element loops, null for DOUBLE: each holds a step's block of s (the
+     * span of its rows) plus a dense [b x max(nH, nM)] block, and one step of an epsilon plus a row.
      */
     final float[] scratchA, scratchB;
+    /** b * nM zeros, which an epsilon step is compared with (FLOAT; null for DOUBLE). */
+    final FloatBuffer zeros;
 
     LmnTape(DataType dataType, int b, int T, int nIn, int nH, int nM) {
         this.dataType = dataType;
@@ -54,19 +60,22 @@ final class LmnTape {
         this.nH = nH;
         this.nM = nM;
         int w = nH + nM;
-        if ((long) (T + 1) * b * Math.max(w, nIn) > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("LinearMemoryLayer: batch " + b + " x T " + T + " x " + w
+        sw = w + 1 + nIn;
+        xCol = w + 1;
+        if ((long) (T + 1) * b * sw > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("LinearMemoryLayer: batch " + b + " x T " + T + " x " + sw
                     + " exceeds the 2^31 elements its buffers index; use smaller minibatches");
         }
-        scratchA = dataType == DataType.FLOAT ? new float[b * w + w] : null;
-        scratchB = dataType == DataType.FLOAT ? new float[b * w + w] : null;
+        int scratch = b * sw + b * Math.max(nH, nM) + w;
+        scratchA = dataType == DataType.FLOAT ? new float[scratch] : null;
+        scratchB = dataType == DataType.FLOAT ? new float[scratch] : null;
+        zeros = dataType == DataType.FLOAT ? FloatBuffer.wrap(new float[b * nM]) : null;
         try (MemoryWorkspace ignored = Nd4j.getWorkspaceManager().scopeOutOfWorkspaces()) {
-            x = Nd4j.create(dataType, new long[]{(long) T * b, nIn}, 'c');
-            s = Nd4j.create(dataType, new long[]{(long) (T + 1) * b, w}, 'c');
+            s = Nd4j.create(dataType, new long[]{(long) (T + 1) * b, sw}, 'c');
+            s.getColumn(w).assign(1);
             h = Nd4j.create(dataType, new long[]{(long) T * b, nH}, 'c');
             d = Nd4j.create(dataType, new long[]{(long) T * b, w}, 'c');
             dx = Nd4j.create(dataType, new long[]{(long) T * b, nIn}, 'c');
-            ones = Nd4j.ones(dataType, 1, (long) T * b);
             sStep = new INDArray[T + 1];
             zStep = new INDArray[T + 1];
             mStep = new INDArray[T + 1];
@@ -85,24 +94,52 @@ final class LmnTape {
                 dzStep[t] = dStep[t].get(all(), interval(0, nH));
                 dmStep[t] = dStep[t].get(all(), interval(nH, w));
             }
-            long tb = (long) T * b;
-            sIn = s.get(interval(b, tb + b), all());
-            xN = NativeMatrix.of(x);
+            weights = new Stacked(dataType, nIn, nH, nM);
+            gradients = new Stacked(dataType, nIn, nH, nM);
             sN = NativeMatrix.of(s);
             hN = NativeMatrix.of(h);
             dN = NativeMatrix.of(d);
             dxN = NativeMatrix.of(dx);
-            xE = Elements.of(x);
             sE = Elements.of(s);
             dE = Elements.of(d);
             hE = Elements.of(h);
-            onesN = NativeMatrix.of(ones);
             dxE = Elements.of(dx);
         }
     }
 
     boolean fits(DataType dataType, long b, long T) {
         return this.dataType == dataType && this.b == b && this.T == T;
+    }
+
+    /**
+     * A stacked [nM + 1 + nIn, nH + nM] matrix [R; c; Wxh | 0] (R = [Wmh | Wmm], c = [bh | bm]), with
+     * views of its three parts; the block under Wxh stays zero for the weights.
+     */
+    static final class Stacked {
+        final INDArray all, r, bias, wxh;
+        final NativeMatrix n;
+
+        private Stacked(DataType dataType, int nIn, int nH, int nM) {
+            all = Nd4j.create(dataType, new long[]{nM + 1 + nIn, nH + nM}, 'c');
+            r = all.get(interval(0, nM), all());
+            bias = all.get(interval(nM, nM + 1), all());
+            wxh = all.get(interval(nM + 1, nM + 1 + nIn), interval(0, nH));
+            n = NativeMatrix.of(all);
+        }
+
+        /** Copies R, c and Wxh in (any order) from their parameter arrays. */
+        void load(INDArray rFrom, INDArray biasFrom, INDArray wxhFrom) {
+            r.assign(rFrom);
+            bias.assign(biasFrom);
+            wxh.assign(wxhFrom);
+        }
+
+        /** Copies the R, c and Wxh parts out to their (gradient) arrays. */
+        void store(INDArray rTo, INDArray biasTo, INDArray wxhTo) {
+            rTo.assign(r);
+            biasTo.assign(bias);
+            wxhTo.assign(wxh);
+        }
     }
 
     private static INDArray rows(INDArray a, int block, int b) {
