@@ -1,7 +1,6 @@
 package ai.laes.lmn;
 
 import ai.laes.io.InputException;
-import ai.laes.numerics.BlasCanary;
 import org.deeplearning4j.nn.api.ParamInitializer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.inputs.InputType;
@@ -18,7 +17,6 @@ import org.nd4j.linalg.learning.regularization.Regularization;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.SplittableRandom;
 
@@ -67,15 +65,8 @@ public class LinearMemoryLayer extends BaseRecurrentLayer {
         if (nH <= 0) {
             throw new InputException("LinearMemoryLayer nH: functional size must be positive, got " + nH);
         }
-        BlasCanary.verifyOnce(); // this JVM's SGEMM / DGEMM, before its first LMN step
-        LinearMemoryLayerImpl layer = new LinearMemoryLayerImpl(conf, networkDataType);
-        layer.setListeners(trainingListeners);
-        layer.setIndex(layerIndex);
-        layer.setParamsViewArray(layerParamsView);
-        Map<String, INDArray> paramTable = initializer().init(conf, layerParamsView, initializeParams);
-        layer.setParamTable(paramTable);
-        layer.setConf(conf);
-        return layer;
+        return NativeLayers.wire(new LinearMemoryLayerImpl(conf, networkDataType), initializer(), conf, trainingListeners,
+                layerIndex, layerParamsView, initializeParams);
     }
 
     @Override

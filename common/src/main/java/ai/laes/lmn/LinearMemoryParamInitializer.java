@@ -1,6 +1,5 @@
 package ai.laes.lmn;
 
-import org.deeplearning4j.nn.api.ParamInitializer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.weights.IWeightInit;
@@ -33,7 +32,7 @@ import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
  * adjacent, so together they are one 'f'-order matrix [Wmh | Wmm] of shape [nM x (nH + nM)]; bh and bm
  * likewise form one row [bh | bm]. The layer multiplies m_{t-1} by that block with a single GEMM per step.
  */
-public final class LinearMemoryParamInitializer implements ParamInitializer {
+public final class LinearMemoryParamInitializer extends KeyedParamInitializer {
 
     public static final String W_XH = "Wxh";
     public static final String W_HM = "Whm";
@@ -49,6 +48,7 @@ public final class LinearMemoryParamInitializer implements ParamInitializer {
     private static final LinearMemoryParamInitializer INSTANCE = new LinearMemoryParamInitializer();
 
     private LinearMemoryParamInitializer() {
+        super(WEIGHT_KEYS, BIAS_KEYS);
     }
 
     public static LinearMemoryParamInitializer getInstance() {
@@ -56,40 +56,10 @@ public final class LinearMemoryParamInitializer implements ParamInitializer {
     }
 
     @Override
-    public long numParams(NeuralNetConfiguration conf) {
-        return numParams(conf.getLayer());
-    }
-
-    @Override
     public long numParams(Layer layer) {
         LinearMemoryLayer c = (LinearMemoryLayer) layer;
         long nIn = c.getNIn(), nH = c.getNH(), nM = c.getNOut();
         return nIn * nH + nH * nM + nM * (nH + nM) + nH + nM;
-    }
-
-    @Override
-    public List<String> paramKeys(Layer layer) {
-        return ALL_KEYS;
-    }
-
-    @Override
-    public List<String> weightKeys(Layer layer) {
-        return WEIGHT_KEYS;
-    }
-
-    @Override
-    public List<String> biasKeys(Layer layer) {
-        return BIAS_KEYS;
-    }
-
-    @Override
-    public boolean isWeightParam(Layer layer, String key) {
-        return WEIGHT_KEYS.contains(key);
-    }
-
-    @Override
-    public boolean isBiasParam(Layer layer, String key) {
-        return BIAS_KEYS.contains(key);
     }
 
     @Override

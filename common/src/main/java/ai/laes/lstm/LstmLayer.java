@@ -1,7 +1,7 @@
 package ai.laes.lstm;
 
 import ai.laes.io.InputException;
-import ai.laes.numerics.BlasCanary;
+import ai.laes.lmn.NativeLayers;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.ParamInitializer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -16,7 +16,6 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.util.Collection;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -56,15 +55,8 @@ public class LstmLayer extends BaseRecurrentLayer {
         if (!(getActivationFn() instanceof ActivationTanH)) {
             throw new InputException("LstmLayer: the cell activation must be tanh (fused kernel), got " + getActivationFn());
         }
-        BlasCanary.verifyOnce(); // this JVM's SGEMM / DGEMM, before its first step
-        LstmLayerImpl layer = new LstmLayerImpl(conf, networkDataType);
-        layer.setListeners(trainingListeners);
-        layer.setIndex(layerIndex);
-        layer.setParamsViewArray(layerParamsView);
-        Map<String, INDArray> paramTable = initializer().init(conf, layerParamsView, initializeParams);
-        layer.setParamTable(paramTable);
-        layer.setConf(conf);
-        return layer;
+        return NativeLayers.wire(new LstmLayerImpl(conf, networkDataType), initializer(), conf, trainingListeners,
+                layerIndex, layerParamsView, initializeParams);
     }
 
     @Override

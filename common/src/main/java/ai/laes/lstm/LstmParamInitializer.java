@@ -1,6 +1,6 @@
 package ai.laes.lstm;
 
-import org.deeplearning4j.nn.api.ParamInitializer;
+import ai.laes.lmn.KeyedParamInitializer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.weights.IWeightInit;
@@ -25,7 +25,7 @@ import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
  * Initialisation as DL4J's LSTM: both W and RW through the layer's weight init with fanIn = n and
  * fanOut = nIn + n (RW through the recurrent weight init when one is set).
  */
-public final class LstmParamInitializer implements ParamInitializer {
+public final class LstmParamInitializer extends KeyedParamInitializer {
     public static final String W = "W";
     public static final String RW = "RW";
     public static final String B = "b";
@@ -37,6 +37,7 @@ public final class LstmParamInitializer implements ParamInitializer {
     private static final LstmParamInitializer INSTANCE = new LstmParamInitializer();
 
     private LstmParamInitializer() {
+        super(WEIGHT_KEYS, BIAS_KEYS);
     }
 
     public static LstmParamInitializer getInstance() {
@@ -44,40 +45,10 @@ public final class LstmParamInitializer implements ParamInitializer {
     }
 
     @Override
-    public long numParams(NeuralNetConfiguration conf) {
-        return numParams(conf.getLayer());
-    }
-
-    @Override
     public long numParams(Layer layer) {
         LstmLayer c = (LstmLayer) layer;
         long nIn = c.getNIn(), n = c.getNOut();
         return nIn * 4 * n + n * 4 * n + 4 * n;
-    }
-
-    @Override
-    public List<String> paramKeys(Layer layer) {
-        return ALL_KEYS;
-    }
-
-    @Override
-    public List<String> weightKeys(Layer layer) {
-        return WEIGHT_KEYS;
-    }
-
-    @Override
-    public List<String> biasKeys(Layer layer) {
-        return BIAS_KEYS;
-    }
-
-    @Override
-    public boolean isWeightParam(Layer layer, String key) {
-        return WEIGHT_KEYS.contains(key);
-    }
-
-    @Override
-    public boolean isBiasParam(Layer layer, String key) {
-        return B.equals(key);
     }
 
     @Override
