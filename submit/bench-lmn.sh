@@ -40,10 +40,16 @@ spark_home="$(laes_spark_home)" || exit 1
 laes_ensure_jobs_jar
 java_cmd=("$(laes_java)" "-Dlog4j2.configurationFile=file:$root/conf/log4j2.properties"
   "-Dorg.bytedeco.javacpp.cachedir=$root/target/javacpp" -cp "$LAES_JOBS_JAR:$spark_home/jars/*")
-fit_ms() { awk '$1 == "LMN" { print $4; exit }'; } # the LMN's fit column of the CPU table
+# The LMN's fit ms (first row of the CPU table) and its fit and inference ratios to the GEMM floor
+# measured in the same JVM ("LMN (CPU): output / 3T floor = a, ..., fit / 9T floor = c"): "ms fit-ratio output-ratio".
+fit_figures() {
+  awk '$1 == "LMN" && ms == "" { ms = $4 }
+       /^LMN \(CPU\)/ { gsub(",", ""); for (i = 1; i <= NF; i++) { if ($i == "output") out = $(i + 4); if ($i == "fit") fit = $(i + 4) } }
+       END { print ms, fit, out }'
+}
 
-lmn_fit() { # [extra JVM options...]: the LMN's median fit ms of one JVM
-  "${java_cmd[@]}" "$@" ai.laes.lmn.bench.LmnBenchmark "$reps" 2 lmn 2>/dev/null | fit_ms
+lmn_fit() { # [extra JVM options...]: the LMN's median fit ms and floor ratios of one JVM
+  "${java_cmd[@]}" "$@" ai.laes.lmn.bench.LmnBenchmark "$reps" 2 lmn 2>/dev/null | fit_figures
 }
 median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'; }
 
@@ -68,11 +74,12 @@ for py in python3 /usr/bin/python3; do
 done
 
 echo; echo "== 2. the LMN fit step, $passes interleaved passes (one process each)"
-bundled=() system=() torch=()
+bundled=() fit_ratio=() out_ratio=() system=() torch=()
 for pass in $(seq 1 "$passes"); do
-  bundled+=("$(lmn_fit)")
-  line="pass $pass: bundled ${bundled[-1]} ms"
-  if [ -n "$openblas" ]; then system+=("$(lmn_fit "${system_opts[@]}")"); line="$line, system ${system[-1]} ms"; fi
+  read -r ms fr or < <(lmn_fit)
+  bundled+=("$ms") fit_ratio+=("$fr") out_ratio+=("$or")
+  line="pass $pass: bundled $ms ms (fit ${fr}x, inference ${or}x the GEMM floor)"
+  if [ -n "$openblas" ]; then system+=("$(lmn_fit "${system_opts[@]}" | awk '{ print $1 }')"); line="$line, system ${system[-1]} ms"; fi
   if [ -n "$torch_python" ]; then
     torch+=("$("$torch_python" "$root/submit/bench/lmn_torch.py" "$reps" 2 | awk '{ print $4 }')")
     line="$line, PyTorch ${torch[-1]} ms"
@@ -82,7 +89,10 @@ done
 [ -n "$openblas" ] || echo "(no system OpenBLAS: --openblas PATH, or apt install libopenblas0-pthread)"
 [ -n "$torch_python" ] || echo "(no PyTorch: python3 has no torch, e.g. apt install python3-torch)"
 
-echo; echo "LMN fit step (batch 64, T 784, size 128, one thread), median over the passes of the median CPU ms; target <= 230"
+echo; echo "LMN against the GEMM floor of its own JVM (cblas_sgemm of 64x128x128 times 9T for the fit step, 3T for"
+echo "inference), median over the passes: fit step $(printf '%s\n' "${fit_ratio[@]}" | median)x (target <= 1.4),"\
+  "inference $(printf '%s\n' "${out_ratio[@]}" | median)x (target <= 1.5); CPU: $(laes_cpu_name)"
+echo; echo "LMN fit step (batch 64, T 784, size 128, one thread), median over the passes of the median CPU ms"
 base="$(printf '%s\n' "${bundled[@]}" | median)"
 report() { printf '  %-44s %8.1f ms  %5.2fx the bundled-BLAS LMN\n' "$1" "$2" "$(awk -v a="$2" -v b="$base" 'BEGIN { print a / b }')"; }
 report "LMN, bundled OpenBLAS 0.3.19" "$base"

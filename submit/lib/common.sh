@@ -53,3 +53,14 @@ laes_mvn() {
 laes_mnist_dir() {
   "$LAES_ROOT/submit/get-mnist.sh" --find
 }
+
+# The CPU the benchmarks ran on: model name, family / model, vector extensions ("AMD EPYC, family 25
+# model 1, AVX2, 2 cores"), from /proc/cpuinfo.
+laes_cpu_name() {
+  awk -F': *' -v cores="$(getconf _NPROCESSORS_ONLN)" '
+    $1 ~ /^model name/ && name == "" { name = $2 }
+    $1 ~ /^cpu family/ && family == "" { family = $2 }
+    $1 ~ /^model[ \t]*$/ && model == "" { model = $2 }
+    $1 ~ /^flags/ && simd == "" { simd = ($2 ~ /avx512f/) ? "AVX-512" : ($2 ~ /avx2/) ? "AVX2" : "no AVX2" }
+    END { printf "%s, family %s model %s, %s, %s cores\n", name, family, model, simd, cores }' /proc/cpuinfo
+}

@@ -350,12 +350,18 @@ public class LinearMemoryLayerImpl extends BaseRecurrentLayer<LinearMemoryLayer>
         tapeM0 = null;
         InferenceBuffers ib = inference;
         ib.load(in, params.get(W_XH), params.get(W_HM), LinearMemoryParamInitializer.biasRow(c, paramsFlattened));
-        NativeMatrix r = NativeMatrix.of(LinearMemoryParamInitializer.recurrentBlock(c, paramsFlattened));
+        INDArray recurrent = LinearMemoryParamInitializer.recurrentBlock(c, paramsFlattened);
+        NativeMatrix r = NativeMatrix.of(recurrent);
         NativeMatrix wmh = r.cols(0, nH), wmm = r.cols(nH, nM);
         INDArray timeMajor = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, new long[]{T, b, nM}, 'c');
         INDArray out = timeMajor.reshape('c', (long) T * b, nM);
         NativeMatrix outN = NativeMatrix.of(out);
         IActivation act = c.getActivationFn();
+        if (recurrent.get(all(), interval(0, nH)).amaxNumber().doubleValue() == 0.0) {
+            INDArray bm = LinearMemoryParamInitializer.biasRow(c, paramsFlattened).get(all(), interval(nH, nH + nM));
+            inferMemoryFree(ib, wmm, bm, out, outN, act);
+            return permuteIfNWC(timeMajor.permute(1, 2, 0));
+        }
         for (int t = 1; t <= T; t++) {
             NativeMatrix mt = outN.rows((long) (t - 1) * b, b);
             gemm(ib.xN.rows((long) (t - 1) * b, b), false, ib.wxhN, false, ib.zN, 0.0);
@@ -371,6 +377,53 @@ public class LinearMemoryLayerImpl extends BaseRecurrentLayer<LinearMemoryLayer>
             }
         }
         return permuteIfNWC(timeMajor.permute(1, 2, 0));
+    }
+
+    /**
+     * {@link #infer} when Wmh = 0, as at the LAES start (laes-math.md section 3: Wmh := 0, Whm := I):
+     * z_t = [x_t | 1] [Wxh; bh] does not depend on the memory, so for a chunk of steps
+     * ({@link InferenceBuffers.Chunks}) z and h = act(z) are one GEMM and one element pass, and the
+     * recurrence keeps one [b x nM] by [nM x nM] product per step:
+     * <pre>
+     *   m_t = [h_t | 1] [Whm; bm] + m_{t-1} Wmm        (Whm = I: m_t = h_t + bm + m_{t-1} Wmm)
+     * </pre>
+     * With Whm = I (exactly; nH = nM) h is written straight into the output and bm added: one step product
+     * of the general route's three. With another Whm, [h | 1] [Whm; bm] is one chunk GEMM (no faster per
+     * flop than the step products at batch 256, measured): two of three. This is the pretraining job's
+     * least-squares readout and every evaluation of a network at its LAES start. Equal to the general route
+     * up to the order of float additions (tested; an exactly zero Wmh contributes exactly zero there).
+     * A NaN in Wmh takes the general route.
+     */
+    private void inferMemoryFree(InferenceBuffers ib, NativeMatrix wmm, INDArray bm, INDArray out, NativeMatrix outN,
+            IActivation act) {
+        int b = ib.b, T = ib.T, nH = ib.nH, nM = ib.nM;
+        INDArray whm = params.get(W_HM);
+        boolean identity = nH == nM && whm.sub(Nd4j.eye(nH).castTo(whm.dataType())).amaxNumber().doubleValue() == 0.0;
+        Elements outE = Elements.of(out);
+        InferenceBuffers.Chunks ch = ib.chunks();
+        for (int t0 = 0; t0 < T; t0 += ch.steps) {
+            int steps = Math.min(ch.steps, T - t0), rows = steps * b;
+            long r0 = (long) t0 * b;
+            gemm(ib.xN.rows(r0, rows), false, ib.wxhN, false, ch.zN.rows(0, rows), 0.0);
+            if (identity) { // m_t := h_t + bm, before the step products
+                INDArray mRows = out.get(interval(r0, r0 + rows), all());
+                activation(act, dataType, ch.zE, 0, nH, ch.z(rows), outE, (int) (r0 * nM), nM, mRows, rows, nH,
+                        ch.dense, ch.dense);
+                mRows.addiRowVector(bm);
+            } else {
+                activation(act, dataType, ch.zE, 0, nH, ch.z(rows), ch.hE, 0, nH + 1, ch.hView(rows), rows, nH,
+                        ch.dense, ch.dense);
+                gemm(ch.hN.rows(0, rows), false, ib.whmN, false, outN.rows(r0, rows), 0.0);
+            }
+            for (int t = t0 + 1; t <= t0 + steps; t++) {
+                if (t > 1) { // m_0 = 0
+                    gemm(outN.rows((long) (t - 2) * b, b), false, wmm, false, outN.rows((long) (t - 1) * b, b), 1.0);
+                }
+                if (maskArray != null) {
+                    out.get(interval((long) (t - 1) * b, (long) t * b), all()).muliColumnVector(maskColumn(t - 1));
+                }
+            }
+        }
     }
 
     /**

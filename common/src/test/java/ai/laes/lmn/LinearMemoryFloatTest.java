@@ -4,6 +4,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -32,9 +33,14 @@ class LinearMemoryFloatTest {
         assertEquals(1f, Elements.tanhRational(1e6f));
     }
 
-    @Test
-    void floatNetworkMatchesTheDoubleEquations() {
+    /** Inference, general and (Wmh = 0, the LAES start's structure) memory-free route. */
+    @ParameterizedTest(name = "zeroWmh={0}")
+    @ValueSource(booleans = {false, true})
+    void floatNetworkMatchesTheDoubleEquations(boolean zeroWmh) {
         MultiLayerNetwork net = LmnFixtures.net(false, Activation.TANH, 0.0);
+        if (zeroWmh) {
+            net.getLayer(0).getParam(W_MH).assign(0);
+        }
         MultiLayerNetwork f = net.convertDataType(DataType.FLOAT);
         INDArray in = LmnFixtures.input(31);
         INDArray mask = LmnFixtures.mask();

@@ -87,6 +87,59 @@ class LinearMemoryForwardTest {
         }
     }
 
+    /**
+     * Wmh = 0 takes inference's memory-free route, in chunks of 1024 / 3 = 341 steps at batch 3: over T 1400
+     * (five chunks), with a mask that ends inside the last chunk, tanh and identity, for the fixture network
+     * (nH 4, nM 5, Xavier Whm: the chunk GEMM) and a LAES-initialised one (nH = nM, Whm = I: h written straight
+     * into the output), equal to the plain-Java equations and to the training forward pass (the tape's route).
+     */
+    @ParameterizedTest(name = "masked={0}")
+    @ValueSource(booleans = {false, true})
+    void inferenceWithZeroWmhEqualsTheEquationsAcrossChunks(boolean masked) {
+        int longT = 1400;
+        Random rnd = new Random(17);
+        for (Activation act : new Activation[]{Activation.TANH, Activation.IDENTITY}) {
+            MultiLayerNetwork fixture = LmnFixtures.net(false, act, 0.0);
+            fixture.getLayer(0).getParam(W_MH).assign(0);
+            fixture.getLayer(0).getParam(W_MM).muli(0.5); // a stable memory over 1400 steps
+            MultiLayerNetwork laes = lmnWithNh(N_M, act);
+            LmnInitializer.laes(gaussian(rnd, N_M, N_IN, 0.5), gaussian(rnd, N_M, N_M, 0.15), gaussian(rnd, 1, N_IN, 1.0)[0])
+                    .initialise(laes, 0);
+            for (MultiLayerNetwork net : new MultiLayerNetwork[]{fixture, laes}) {
+                Nd4j.getRandom().setSeed(8);
+                INDArray in = Nd4j.randn(DataType.DOUBLE, BATCH, N_IN, longT);
+                INDArray mask = masked ? lengthMask(longT, longT, 1370, 2) : null;
+                INDArray m = memory(net, in, mask);
+                double[][][] x = toArray(in);
+                double worst = 0;
+                for (int i = 0; i < BATCH; i++) {
+                    double[][] expected = LmnReference.memory(x[i], masked ? mask.getRow(i).toDoubleVector() : null,
+                            act == Activation.TANH, LmnFixtures.columnForm(net, W_XH), LmnFixtures.columnForm(net, W_MH),
+                            LmnFixtures.vector(net, B_H), LmnFixtures.columnForm(net, W_HM), LmnFixtures.columnForm(net, W_MM),
+                            LmnFixtures.vector(net, B_M));
+                    assertClose(expected, slice(m, i), 1e-10);
+                    worst = Math.max(worst, Math.abs(expected[0][1364]));
+                }
+                assertTrue(worst > 1e-2, "non-trivial states at a chunk boundary, " + worst);
+                if (masked) {
+                    assertEquals(0.0, m.getDouble(1, 0, 1370), 0.0, "a masked step outputs m_t = 0");
+                }
+                net.setLayerMaskArrays(mask, mask);
+                INDArray training = net.feedForward(in, true).get(1);
+                assertTrue(training.equalsWithEps(m, 1e-10), act + ": the memory-free route differs from the training pass");
+            }
+        }
+    }
+
+    /** Feature mask [BATCH, T] of the given lengths (padding at the end). */
+    private static INDArray lengthMask(int steps, int... lengths) {
+        INDArray mask = Nd4j.zeros(DataType.DOUBLE, BATCH, steps);
+        for (int i = 0; i < BATCH; i++) {
+            mask.get(NDArrayIndex.point(i), NDArrayIndex.interval(0, lengths[i])).assign(1);
+        }
+        return mask;
+    }
+
     @Test
     void rnnTimeStepStepByStepEqualsFullForward() {
         MultiLayerNetwork net = LmnFixtures.net(false, Activation.TANH, 0.0);

@@ -4,6 +4,7 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.Arrays;
 
+import ai.laes.lmn.LinearMemoryParamInitializer;
 import ai.laes.lmn.LmnNetworks;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -19,6 +20,10 @@ import org.nd4j.linalg.factory.Nd4j;
  * (with OMP_NUM_THREADS=1 all work runs on it) and wall time, medians over the repetitions.
  * Arguments: [timed repetitions (default 5)] [warm-up repetitions (default 1)] [batch sizes (default 64,128,256,512,1024)].
  * Peak memory is the largest batch's output, b T 128 floats (1024: 411 MB), in ND4J's workspace.
+ * Each size is timed twice: the network as initialised (Xavier weights: the layer's general route, three
+ * step products) and the same network with Wmh = 0 and Whm = I, the structure of the LAES start
+ * (laes-math.md section 3), which takes the layer's memory-free route (one step product; the pretraining's
+ * readout and every evaluation at the LAES start).
  */
 public final class InferenceBatchBenchmark {
     private static final int T = 784, N_IN = 1, P = 128;
@@ -38,28 +43,37 @@ public final class InferenceBatchBenchmark {
         s.hidden = P;
         s.memory = P;
         MultiLayerNetwork net = LmnNetworks.lmnClassifier(s);
+        MultiLayerNetwork laesStart = net.clone();
+        laesStart.getLayer(0).getParam(LinearMemoryParamInitializer.W_MH).assign(0);
+        laesStart.getLayer(0).getParam(LinearMemoryParamInitializer.W_HM).assign(Nd4j.eye(P));
+        MultiLayerNetwork[] nets = {net, laesStart};
         Nd4j.getRandom().setSeed(7);
         INDArray[] inputs = new INDArray[sizes.length];
         for (int i = 0; i < sizes.length; i++) {
             inputs[i] = Nd4j.rand(DataType.FLOAT, sizes[i], N_IN, T);
         }
-        double[][] cpu = new double[sizes.length][reps], wall = new double[sizes.length][reps];
+        double[][][] cpu = new double[2][sizes.length][reps], wall = new double[2][sizes.length][reps];
         for (int r = -warm; r < reps; r++) {
             for (int i = 0; i < sizes.length; i++) {
-                long w = System.nanoTime(), c = THREADS.getCurrentThreadCpuTime();
-                net.output(inputs[i], false);
-                if (r >= 0) {
-                    cpu[i][r] = (THREADS.getCurrentThreadCpuTime() - c) / 1e6 / sizes[i];
-                    wall[i][r] = (System.nanoTime() - w) / 1e6 / sizes[i];
+                for (int n = 0; n < nets.length; n++) {
+                    long w = System.nanoTime(), c = THREADS.getCurrentThreadCpuTime();
+                    nets[n].output(inputs[i], false);
+                    if (r >= 0) {
+                        cpu[n][i][r] = (THREADS.getCurrentThreadCpuTime() - c) / 1e6 / sizes[i];
+                        wall[n][i][r] = (System.nanoTime() - w) / 1e6 / sizes[i];
+                    }
                 }
             }
         }
         System.out.printf("LMN inference (output), OMP_NUM_THREADS=%s, T %d, input %d, size %d, float; median of %d after %d warm-up%n",
                 System.getenv("OMP_NUM_THREADS"), T, N_IN, P, reps, warm);
-        System.out.printf("%8s %14s %14s %12s%n", "batch", "CPU ms/example", "wall ms/ex.", "CPU / first");
-        double first = median(cpu[0]);
+        System.out.printf("%8s %14s %14s %12s %16s %14s%n", "batch", "CPU ms/example", "wall ms/ex.", "CPU / first",
+                "LAES-start ms/ex.", "LAES / Xavier");
+        double first = median(cpu[0][0]);
         for (int i = 0; i < sizes.length; i++) {
-            System.out.printf("%8d %14.3f %14.3f %12.2f%n", sizes[i], median(cpu[i]), median(wall[i]), median(cpu[i]) / first);
+            double general = median(cpu[0][i]), laes = median(cpu[1][i]);
+            System.out.printf("%8d %14.3f %14.3f %12.2f %16.3f %14.2f%n", sizes[i], general, median(wall[0][i]),
+                    general / first, laes, laes / general);
         }
     }
 
