@@ -11,7 +11,11 @@ import ai.laes.readout.SoftmaxTemperature;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.storage.StorageLevel;
+import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.transferlearning.FineTuneConfiguration;
+import org.deeplearning4j.nn.transferlearning.TransferLearning;
+import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -70,12 +74,13 @@ public final class LeastSquaresReadout {
     static JavaRDD<Tuple2<double[], Integer>> finalStates(JavaRDD<LabeledImage> images, Batches batches,
             NetworkBroadcast shipped, int batchSize) {
         return images.mapPartitions((Iterator<LabeledImage> it) -> shipped.apply(copy -> {
+            MultiLayerNetwork recurrent = finalStateNetwork(copy);
             List<Tuple2<double[], Integer>> out = new ArrayList<>();
             List<LabeledImage> batch = new ArrayList<>(batchSize);
             while (it.hasNext()) {
                 batch.add(it.next());
                 if (batch.size() == batchSize || !it.hasNext()) {
-                    INDArray states = copy.feedForwardToLayer(0, batches.features(batch), false).get(1);
+                    INDArray states = recurrent.output(batches.features(batch), false);
                     double[][] rows = states.castTo(DataType.DOUBLE).toDoubleMatrix();
                     for (int i = 0; i < rows.length; i++) {
                         out.add(new Tuple2<>(rows[i], batch.get(i).label()));
@@ -85,6 +90,20 @@ public final class LeastSquaresReadout {
             }
             return out.iterator();
         }));
+    }
+
+    /**
+     * {@code net} with an identity layer in place of its output layer, whose {@code output} is the final
+     * recurrent state [b, size]. Works around DL4J's allocation of the last layer's activations outside
+     * any workspace ({@code feedForwardToLayer} does so for every layer, {@code output} for the last): with
+     * the LMN (under LastTimeStep) last, its [T, b, size] sequence (103 MB at batch 256, T 784, size 128)
+     * was allocated natively for every batch, which took over half of the pretraining's readout (stack
+     * samples on local[1], AMD EPYC). Followed by a layer, it lives in DL4J's reused workspace, and only
+     * the identity layer's [b, size] is allocated.
+     */
+    static MultiLayerNetwork finalStateNetwork(MultiLayerNetwork net) {
+        return new TransferLearning.Builder(net).fineTuneConfiguration(new FineTuneConfiguration.Builder().build())
+                .removeOutputLayer().addLayer(new ActivationLayer.Builder().activation(Activation.IDENTITY).build()).build();
     }
 
     /** Sets the output layer's W (DL4J stores W^T, [d, classes]) and b to {@code readout} times {@code temperature}. */

@@ -54,7 +54,11 @@ class InferenceBatchTest extends SparkTestBase {
             for (double v : small.get(i)._1()) {
                 scale = Math.max(scale, Math.abs(v));
             }
-            assertArrayEquals(small.get(i)._1(), large.get(i)._1(), 1e-5, "final state of image " + i);
+            // float rounding relative to the state's size, as 784 steps of this orthogonal LMN (states up to 140)
+            // amplify it: on an AMD EPYC, whose OpenBLAS kernels round batch 64 and 256 differently, states
+            // differ by up to 1.2e-4 of their largest (identical on an AVX-512 Xeon); a mixed-up row differs by O(1)
+            double tolerance = 1e-3 * Math.max(1, maxAbs(small.get(i)._1()));
+            assertArrayEquals(small.get(i)._1(), large.get(i)._1(), tolerance, "final state of image " + i);
         }
         assertTrue(scale > 0.05, "states must not be trivially zero: max |m_T| " + scale);
 
