@@ -109,3 +109,4 @@ awk -F'\t' '
     n = 0; for (p = 1; p <= pass; p++) d[++n] = ceil[p]
     printf "; the ceiling %.2fx\n", median(d, n)
   }' "$results"
+echo "CPU: $(laes_cpu_name)"
