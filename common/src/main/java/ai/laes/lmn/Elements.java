@@ -189,6 +189,18 @@ public abstract class Elements {
      */
     static void tanhFloat(Elements z, int zStart, int zLd, Elements h, int hStart, int hLd, int rows, int cols,
                           float[] scratch, float[] dense) {
+        tanhFloat(z, zStart, zLd, h, hStart, hLd, rows, cols, scratch, dense, null);
+    }
+
+    /**
+     * h := tanh(z) + c, as {@link #tanhFloat(Elements, int, int, Elements, int, int, int, int, float[], float[])},
+     * with c a dense rows x cols block added in the same loop ({@code null}: none). A row vector is passed
+     * tiled to that block: the same-index loop stays vectorised and costs what tanh alone does (0.85-1.0 ns per
+     * element either way, AMD EPYC), where a per-row loop adding the vector took 7 ns and ND4J's
+     * {@code addiRowVector} over the block afterwards 1.2-1.7 ns.
+     */
+    static void tanhFloat(Elements z, int zStart, int zLd, Elements h, int hStart, int hLd, int rows, int cols,
+                          float[] scratch, float[] dense, float[] plus) {
         FloatBuffer zf = z.floats(), hf = h.floats();
         int n = rows * cols;
         if (zLd == cols) {
@@ -199,7 +211,11 @@ public abstract class Elements {
                 System.arraycopy(scratch, i * zLd, dense, i * cols, cols);
             }
         }
-        tanhInPlace(dense, n);
+        if (plus == null) {
+            tanhInPlace(dense, n);
+        } else {
+            tanhPlusInPlace(dense, plus, n);
+        }
         if (hLd == cols) {
             hf.put(hStart, dense, 0, n);
             return;
@@ -212,6 +228,12 @@ public abstract class Elements {
     private static void tanhInPlace(float[] a, int n) {
         for (int j = 0; j < n; j++) {
             a[j] = tanhRational(a[j]);
+        }
+    }
+
+    private static void tanhPlusInPlace(float[] a, float[] plus, int n) {
+        for (int j = 0; j < n; j++) {
+            a[j] = tanhRational(a[j]) + plus[j];
         }
     }
 

@@ -91,7 +91,9 @@ class LinearMemoryForwardTest {
      * Wmh = 0 takes inference's memory-free route, in chunks of 1024 / 3 = 341 steps at batch 3: over T 1400
      * (five chunks), with a mask that ends inside the last chunk, tanh and identity, for the fixture network
      * (nH 4, nM 5, Xavier Whm: the chunk GEMM) and a LAES-initialised one (nH = nM, Whm = I: h written straight
-     * into the output), equal to the plain-Java equations and to the training forward pass (the tape's route).
+     * into the output), equal to the plain-Java equations and to the training forward pass (the tape's route);
+     * the same networks in FLOAT (the Java tanh, with bm added in its loop when Whm = I) equal the equations to
+     * float rounding.
      */
     @ParameterizedTest(name = "masked={0}")
     @ValueSource(booleans = {false, true})
@@ -111,6 +113,8 @@ class LinearMemoryForwardTest {
                 INDArray mask = masked ? lengthMask(longT, longT, 1370, 2) : null;
                 INDArray m = memory(net, in, mask);
                 double[][][] x = toArray(in);
+                INDArray mFloat = memory(net.convertDataType(DataType.FLOAT), in.castTo(DataType.FLOAT),
+                        masked ? mask.castTo(DataType.FLOAT) : null).castTo(DataType.DOUBLE);
                 double worst = 0;
                 for (int i = 0; i < BATCH; i++) {
                     double[][] expected = LmnReference.memory(x[i], masked ? mask.getRow(i).toDoubleVector() : null,
@@ -118,6 +122,7 @@ class LinearMemoryForwardTest {
                             LmnFixtures.vector(net, B_H), LmnFixtures.columnForm(net, W_HM), LmnFixtures.columnForm(net, W_MM),
                             LmnFixtures.vector(net, B_M));
                     assertClose(expected, slice(m, i), 1e-10);
+                    assertClose(expected, slice(mFloat, i), 2e-5); // FLOAT: Java tanh (with bm fused when Whm = I)
                     worst = Math.max(worst, Math.abs(expected[0][1364]));
                 }
                 assertTrue(worst > 1e-2, "non-trivial states at a chunk boundary, " + worst);
