@@ -390,8 +390,9 @@ public class LinearMemoryLayerImpl extends BaseRecurrentLayer<LinearMemoryLayer>
      * With Whm = I (exactly; nH = nM) h is written straight into the output and bm added: one step product
      * of the general route's three. In FLOAT with tanh, bm is added inside the tanh loop (tiled,
      * {@link Elements#tanhFloat(Elements, int, int, Elements, int, int, int, int, float[], float[], float[])}):
-     * ND4J's row-vector add over the output had cost 0.13-0.18 ms per sequence of T 784, a sixth of the route. With another Whm, [h | 1] [Whm; bm] is one chunk GEMM (no faster per
-     * flop than the step products at batch 256, measured): two of three. This is the pretraining job's
+     * ND4J's row-vector add over the output had cost 0.13-0.18 ms per sequence of T 784, a sixth of the route
+     * (AMD EPYC). With another Whm, [h | 1] [Whm; bm] is one chunk GEMM (no faster per flop than the step
+     * products at batch 256, measured): two of three. This is the pretraining job's
      * least-squares readout and every evaluation of a network at its LAES start. Equal to the general route
      * up to the order of float additions (tested; an exactly zero Wmh contributes exactly zero there).
      * A NaN in Wmh takes the general route.
@@ -408,7 +409,7 @@ public class LinearMemoryLayerImpl extends BaseRecurrentLayer<LinearMemoryLayer>
             int steps = Math.min(ch.steps, T - t0), rows = steps * b;
             long r0 = (long) t0 * b;
             gemm(ib.xN.rows(r0, rows), false, ib.wxhN, false, ch.zN.rows(0, rows), 0.0);
-            if (identity && fused != null) { // m_t := tanh(z_t) + bm in one pass, before the step products
+            if (fused != null) { // Whm = I: m_t := tanh(z_t) + bm in one pass, before the step products
                 Elements.tanhFloat(ch.zE, 0, nH, outE, (int) (r0 * nM), nM, rows, nH, ch.dense, ch.dense, fused);
             } else if (identity) {
                 INDArray mRows = out.get(interval(r0, r0 + rows), all());
