@@ -92,8 +92,8 @@ final class InferenceBuffers {
         final Elements zE, hE;
         /** FLOAT: the tanh loop's block [steps * b x nH]; null for DOUBLE. */
         final float[] dense;
-        /** FLOAT: a row vector tiled over a block like {@link #dense} ({@link #tile}); null for DOUBLE. */
-        final float[] tiled;
+        /** FLOAT: a row vector tiled over a block like {@link #dense}, made by the first {@link #tile}. */
+        private float[] tiled;
 
         private Chunks(InferenceBuffers ib) {
             steps = Math.max(1, Math.min(ib.T, ROWS / ib.b));
@@ -110,11 +110,13 @@ final class InferenceBuffers {
             zE = Elements.of(z);
             hE = Elements.of(h);
             dense = ib.dataType == DataType.FLOAT ? new float[(int) rows * nH] : null;
-            tiled = ib.dataType == DataType.FLOAT ? new float[(int) rows * nH] : null;
         }
 
         /** {@link #tiled} := the [1 x nH] row {@code v} repeated down every row; returns it. */
         float[] tile(INDArray v) {
+            if (tiled == null) {
+                tiled = new float[dense.length];
+            }
             float[] row = v.castTo(DataType.FLOAT).toFloatVector();
             for (int i = 0; i < tiled.length; i += nH) {
                 System.arraycopy(row, 0, tiled, i, nH);

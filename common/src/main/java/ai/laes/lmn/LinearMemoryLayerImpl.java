@@ -349,7 +349,8 @@ public class LinearMemoryLayerImpl extends BaseRecurrentLayer<LinearMemoryLayer>
         tapeInput = null;
         tapeM0 = null;
         InferenceBuffers ib = inference;
-        ib.load(in, params.get(W_XH), params.get(W_HM), LinearMemoryParamInitializer.biasRow(c, paramsFlattened));
+        INDArray bias = LinearMemoryParamInitializer.biasRow(c, paramsFlattened);
+        ib.load(in, params.get(W_XH), params.get(W_HM), bias);
         INDArray recurrent = LinearMemoryParamInitializer.recurrentBlock(c, paramsFlattened);
         NativeMatrix r = NativeMatrix.of(recurrent);
         NativeMatrix wmh = r.cols(0, nH), wmm = r.cols(nH, nM);
@@ -358,8 +359,7 @@ public class LinearMemoryLayerImpl extends BaseRecurrentLayer<LinearMemoryLayer>
         NativeMatrix outN = NativeMatrix.of(out);
         IActivation act = c.getActivationFn();
         if (recurrent.get(all(), interval(0, nH)).amaxNumber().doubleValue() == 0.0) {
-            INDArray bm = LinearMemoryParamInitializer.biasRow(c, paramsFlattened).get(all(), interval(nH, nH + nM));
-            inferMemoryFree(ib, wmm, bm, out, outN, act);
+            inferMemoryFree(ib, wmm, bias.get(all(), interval(nH, nH + nM)), out, outN, act);
             return permuteIfNWC(timeMajor.permute(1, 2, 0));
         }
         for (int t = 1; t <= T; t++) {
