@@ -2,6 +2,7 @@ package ai.laes.lmn;
 
 import ai.laes.io.InputException;
 import ai.laes.lstm.LstmLayer;
+import ai.laes.lstm.LstmReferenceInit;
 import org.deeplearning4j.nn.conf.GradientNormalization;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
@@ -70,19 +71,19 @@ public final class LmnNetworks {
                 .orthogonalityPenalty(s.orthogonalityPenalty).detach(s.detachProbability, s.seed).build(), s.memory);
     }
 
-    /** The LSTM's forget-gate bias at initialisation, as the reference's LSTM baseline: it starts by remembering. */
-    public static final double LSTM_FORGET_BIAS = 1.0;
-
     /**
-     * LSTM(nIn -> hidden, forget-gate bias 1) -> LastTimeStep -> softmax output, the same head and training settings.
-     * Initialised. The LSTM is our {@link LstmLayer}: DL4J's LSTM mathematics, parameters and initialisation (tested
-     * equal to it in double); at sMNIST size a fit step takes 0.72 s of thread CPU against DL4J LSTM's 2.59 s
-     * (3.6x faster; 3.8x its GEMM floor against 13.6x; LMN 0.31 s), LmnBenchmark 3 1 lstm on the shared 2-core machine.
+     * LSTM(nIn -> hidden) -> LastTimeStep -> softmax output, the same head and training settings, its LSTM drawn as
+     * the reference's baseline ({@link LstmReferenceInit}: every parameter 0.01 N(0, 1), forget bias 1) from
+     * {@code s.seed}. The LSTM is our {@link LstmLayer}: DL4J's LSTM mathematics and parameter layout (tested equal to
+     * it in double); at sMNIST size a fit step takes 0.72 s of thread CPU against DL4J LSTM's 2.59 s (LMN 0.31 s),
+     * LmnBenchmark 3 1 lstm on the shared 2-core machine.
      */
     public static MultiLayerNetwork lstmClassifier(Settings s) {
         s.validate();
-        return classifier(s, new LstmLayer.Builder().nIn(s.nIn).nOut(s.hidden).forgetGateBiasInit(LSTM_FORGET_BIAS).build(),
-                s.hidden);
+        MultiLayerNetwork net = classifier(s, new LstmLayer.Builder().nIn(s.nIn).nOut(s.hidden)
+                .forgetGateBiasInit(LstmReferenceInit.FORGET_BIAS).build(), s.hidden);
+        LstmReferenceInit.initialise(net, 0, s.seed);
+        return net;
     }
 
     /** Any recurrent layer (nIn -> size) under the same head and settings. Initialised. */

@@ -7,6 +7,7 @@ import ai.laes.data.LabeledImage;
 import ai.laes.lmn.LmnNetworks;
 import ai.laes.spark.Stages;
 import ai.laes.train.Batches;
+import ai.laes.train.EpochPlan;
 import ai.laes.train.Evaluator;
 import ai.laes.train.FineTuning;
 import ai.laes.train.Hyperparameters;
@@ -28,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * detach probability (the LMNs), in the loop of the fine-tune job ({@link FineTuning}). The test accuracy is that of
  * the network with the lowest validation loss among the start (epoch 0) and the completed epochs. A run whose loss
  * or parameters stop being finite ({@link TrainingDiverged}) ends there and is reported as diverged, keeping the
- * epochs before.
+ * epochs before. For the LMNs, {@link GradientProbe} measures ||dL/dm_t|| at the first iteration of every epoch and
+ * after the last one (claim (2) during fine-tuning).
  */
 public final class FinetuneStudy {
     public static final String COMPLETED = "completed";
@@ -36,10 +38,11 @@ public final class FinetuneStudy {
 
     /**
      * One model's fine-tuning: {@code curve} holds epoch 0 (the initial network) and every completed epoch;
-     * {@code divergedAt} is the epoch that diverged, 0 if none.
+     * {@code divergedAt} is the epoch that diverged, 0 if none; {@code gradients} the probes in epoch order (empty for
+     * the LSTM).
      */
     public record Run(String model, double initAccuracy, double finetunedAccuracy, List<ValidatedEpoch.Outcome> curve,
-                      int bestEpoch, int divergedAt) {
+                      int bestEpoch, int divergedAt, List<GradientProbe.At> gradients) {
         /** Epochs completed. */
         public int epochs() {
             return curve.size() - 1;
@@ -63,10 +66,13 @@ public final class FinetuneStudy {
         System.gc();
     }
 
-    /** Fine-tunes each outcome's network on {@code train} ({@code trainCount} images); test accuracy on {@code test}. */
+    /**
+     * Fine-tunes each outcome's network on {@code train} ({@code trainCount} images); test accuracy on {@code test};
+     * the LMNs' gradients measured by {@code probe}.
+     */
     public static List<Run> run(String task, List<InitialisationStudy.Outcome> outcomes, JavaRDD<LabeledImage> train,
-            long trainCount, JavaRDD<LabeledImage> validation, JavaRDD<LabeledImage> test, Batches batches,
-            ReportBudget budget, long seed, Stages stages, JavaSparkContext sc) {
+            long trainCount, JavaRDD<LabeledImage> validation, JavaRDD<LabeledImage> test, GradientProbe probe,
+            Batches batches, ReportBudget budget, long seed, Stages stages, JavaSparkContext sc) {
         LmnNetworks.Settings reference = LmnNetworks.Settings.reference();
         FineTuning.Data data = new FineTuning.Data(train, trainCount, validation, batches);
         List<Run> runs = new ArrayList<>();
@@ -75,30 +81,54 @@ public final class FinetuneStudy {
                     budget.orthogonalityPenaltyOf(o.model()), budget.detachProbabilityOf(o.model()), seed);
             FineTuning.Setup setup = new FineTuning.Setup(budget.epochs(), sc.defaultParallelism(), budget.batchSize(),
                     budget.averagingFrequency(), LeastSquaresReadout.BATCH, seed, "report " + task + " " + o.model() + " fine-tune");
-            InMemory store = new InMemory(setup.name());
+            InMemory store = new InMemory(setup.name(), o.isLmn() ? probe : null, stages);
             MultiLayerNetwork net = hyper.applyTo(o.network());
             if (ReadoutScheme.defaultFor(InitialisationStudy.LMN_LAES.equals(o.model())) == ReadoutScheme.RANDOM) {
                 ReadoutScheme.random(net, seed); // the reference fine-tunes the other models from a random readout
             }
             FineTuning.Progress start = FineTuning.start(sc, net, data, setup, stages, store);
             FineTuning.Result result = FineTuning.train(sc, net, start, data, setup, stages, store);
+            if (result.divergedAt() == 0) {
+                store.probe(result.progress().epoch(), result.last());
+            }
             MultiLayerNetwork chosen = store.best;
             double accuracy = stages.run(setup.name() + ": test",
                     () -> Evaluator.evaluate(sc, chosen, test, batches, LeastSquaresReadout.BATCH).accuracy());
-            runs.add(new Run(o.model(), o.accuracy(), accuracy, store.curve, result.progress().bestEpoch(), result.divergedAt()));
+            runs.add(new Run(o.model(), o.accuracy(), accuracy, store.curve, result.progress().bestEpoch(), result.divergedAt(),
+                    List.copyOf(store.gradients)));
             releaseNativeMemory();
         }
         return runs;
     }
 
-    /** The report's {@link FineTuning.Store}: the validation curve and a copy of the best network, in memory. */
+    /**
+     * The report's {@link FineTuning.Store}: the validation curve, a copy of the best network and the gradient probes
+     * ({@code probe} null: none), in memory.
+     */
     private static final class InMemory implements FineTuning.Store {
         private final String name;
+        private final GradientProbe probe;
+        private final Stages stages;
         private final List<ValidatedEpoch.Outcome> curve = new ArrayList<>();
+        private final List<GradientProbe.At> gradients = new ArrayList<>();
         private MultiLayerNetwork best;
 
-        InMemory(String name) {
+        InMemory(String name, GradientProbe probe, Stages stages) {
             this.name = name;
+            this.probe = probe;
+            this.stages = stages;
+        }
+
+        /** Probes the first iteration of {@code epoch}: the network after {@code epoch - 1} completed epochs. */
+        @Override
+        public void beforeEpoch(int epoch, MultiLayerNetwork net, EpochPlan plan) {
+            probe(epoch - 1, net);
+        }
+
+        void probe(int completed, MultiLayerNetwork net) {
+            if (probe != null) {
+                gradients.add(stages.run(name + ": gradient probe after " + completed + " epochs", () -> probe.at(completed, net)));
+            }
         }
 
         @Override

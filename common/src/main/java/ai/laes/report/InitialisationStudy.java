@@ -17,13 +17,13 @@ import ai.laes.spark.Stages;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.nd4j.linalg.api.buffer.DataType;
 
 /**
  * The LMN classifier (hidden = memory = p) under the LAES, orthogonal and random initialisations, and the
  * LSTM baseline (hidden p): each gets the least-squares readout of its final state as output layer
- * ({@link LeastSquaresReadout}); then its test accuracy, and for the LMNs the mean per-step norm of dL/dm_t on a
- * probe batch of training sequences ({@link MemoryGradients}), i.e. at the start of fine-tuning.
+ * ({@link LeastSquaresReadout}); then its test accuracy. The LMN baselines and the LSTM are drawn as the reference
+ * draws them ({@link LmnInitializer#orthogonal}, {@link LmnInitializer#random}, {@link LmnNetworks#lstmClassifier}).
+ * The gradient probe of claim (2) runs during fine-tuning ({@link FinetuneStudy}), on the network it starts from.
  */
 public final class InitialisationStudy {
     public static final String LMN_LAES = "lmn-laes";
@@ -31,15 +31,19 @@ public final class InitialisationStudy {
     public static final String LMN_RANDOM = "lmn-random";
     public static final String LSTM = "lstm";
 
-    /** One model's result; {@code gradientNorms} is null for the LSTM; {@code network} is the initialised classifier with its readout. */
-    public record Outcome(String model, double accuracy, double[] gradientNorms, MultiLayerNetwork network) {
+    /** One model's result; {@code network} is the initialised classifier with its least-squares readout. */
+    public record Outcome(String model, double accuracy, MultiLayerNetwork network) {
+        /** True for the LMNs, whose memory gradients the report probes. */
+        public boolean isLmn() {
+            return !LSTM.equals(model);
+        }
     }
 
     private InitialisationStudy() {
     }
 
     public static List<Outcome> run(LaesModel laes, JavaRDD<LabeledImage> train, JavaRDD<LabeledImage> test,
-            List<LabeledImage> probe, SequenceView view, long seed, Stages stages, JavaSparkContext sc) {
+            SequenceView view, long seed, Stages stages, JavaSparkContext sc) {
         int p = laes.memorySize();
         LmnNetworks.Settings settings = LmnNetworks.Settings.reference();
         settings.hidden = p;
@@ -49,20 +53,17 @@ public final class InitialisationStudy {
         schemes.put(LMN_LAES, LmnInitializer.laes(laes.a(), laes.b(), laes.mu()));
         schemes.put(LMN_ORTHOGONAL, LmnInitializer.orthogonal(seed));
         schemes.put(LMN_RANDOM, LmnInitializer.random(seed));
-        int[] labels = probe.stream().mapToInt(LabeledImage::label).toArray();
         List<Outcome> out = new ArrayList<>();
         schemes.forEach((name, init) -> {
             MultiLayerNetwork net = LmnNetworks.lmnClassifier(settings);
             init.initialise(net, 0);
             double accuracy = stages.run("report: readout " + name, () -> readoutAccuracy(net, train, test, view, sc));
-            double[] norms = stages.run("report: gradient probe " + name,
-                    () -> MemoryGradients.of(net).meanNorms(view.features(probe, DataType.DOUBLE), labels));
-            out.add(new Outcome(name, accuracy, norms, net));
+            out.add(new Outcome(name, accuracy, net));
             FinetuneStudy.releaseNativeMemory();
         });
         MultiLayerNetwork lstm = LmnNetworks.lstmClassifier(settings);
         out.add(new Outcome(LSTM, stages.run("report: readout " + LSTM,
-                () -> readoutAccuracy(lstm, train, test, view, sc)), null, lstm));
+                () -> readoutAccuracy(lstm, train, test, view, sc)), lstm));
         return out;
     }
 

@@ -10,7 +10,7 @@ import ai.laes.laes.Laes;
 import ai.laes.laes.LaesModel;
 import ai.laes.laes.SequenceGram;
 import ai.laes.laes.SvdRoute;
-import ai.laes.lmn.init.RandomMatrices;
+import ai.laes.numerics.RandomMatrices;
 import ai.laes.spark.Stages;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -76,7 +76,7 @@ public final class ReconstructionStudy {
                         () -> laes.reconstructionMsePerLag(testT, sc)))));
 
                 Random rnd = new Random(seed + t);
-                UnrolledMemory random = UnrolledMemory.of(TiedMemoryTrainer.flatten(RandomMatrices.xavier(rnd, p, 1)),
+                UnrolledMemory random = UnrolledMemory.of(TiedMemoryTrainer.flatten(RandomMatrices.xavierNormal(rnd, p, 1, 1.0)),
                         TiedMemoryTrainer.flatten(RandomMatrices.orthogonal(rnd, p)), mu, t);
                 LagDecoder decoder = stages.run("report: random memory decoders T=" + t,
                         () -> LeastSquaresDecoder.fit(random, trainT, sc));

@@ -52,7 +52,7 @@ public final class ReportPage {
     /** Writes every file through {@code file} (name to path in the output directory); returns the summary. */
     public static Map<String, Object> write(Content c, Function<String, Path> file, Configuration conf) {
         StringBuilder recon = new StringBuilder("task,T,p,method,mse\n");
-        StringBuilder grad = new StringBuilder("task,scheme,t,norm\n");
+        StringBuilder grad = new StringBuilder("task,scheme,epoch,t,norm\n");
         StringBuilder acc = new StringBuilder("task,model,init_accuracy,finetuned_accuracy,epochs,best_epoch,status\n");
         StringBuilder curves = new StringBuilder("task,model,epoch,val_loss,val_accuracy\n");
         for (TaskResult r : c.tasks()) {
@@ -69,18 +69,19 @@ public final class ReportPage {
                     "sequence length T", "MSE (mean over lags)", reconSeries);
 
             Map<String, double[][]> gradSeries = new LinkedHashMap<>();
-            for (InitialisationStudy.Outcome o : r.outcomes()) {
-                if (o.gradientNorms() != null) {
-                    double[] n = o.gradientNorms();
+            for (FinetuneStudy.Run run : r.runs()) {
+                for (GradientProbe.At a : run.gradients()) {
+                    double[] n = a.norms();
                     double[] t = new double[n.length];
                     for (int i = 0; i < n.length; i++) {
                         t[i] = i + 1;
-                        grad.append(task).append(',').append(o.model()).append(',').append(i + 1).append(',').append(n[i]).append('\n');
+                        grad.append(task).append(',').append(run.model()).append(',').append(a.epoch()).append(',').append(i + 1)
+                                .append(',').append(n[i]).append('\n');
                     }
-                    gradSeries.put(o.model(), new double[][] {t, n});
+                    gradSeries.put(run.model() + ", " + Verdicts.when(a), new double[][] {t, n});
                 }
             }
-            Charts.logLines(file.apply(png(GRADIENT, task)), conf, "Mean ||dL/dm_t|| at initialisation (" + task + ")",
+            Charts.logLines(file.apply(png(GRADIENT, task)), conf, "Mean ||dL/dm_t|| during fine-tuning (" + task + ")",
                     "time step t", "mean norm of dL/dm_t", gradSeries);
 
             Map<String, double[][]> curveSeries = new LinkedHashMap<>();
@@ -126,11 +127,11 @@ public final class ReportPage {
             t.put("reconstruction", recon);
             t.put("gradient_descent_training", r.reconstruction().gdTraining().stream().map(ReportPage::training).toList());
             Map<String, Object> gradients = new LinkedHashMap<>();
-            for (InitialisationStudy.Outcome o : r.outcomes()) {
-                if (o.gradientNorms() != null) {
-                    double[] n = o.gradientNorms();
-                    gradients.put(o.model(), Map.of("norm_t1", n[0], "norm_tT", n[n.length - 1],
-                            "ratio_t1_over_tT", n[0] / n[n.length - 1], "norms", n));
+            for (FinetuneStudy.Run run : r.runs()) {
+                if (!run.gradients().isEmpty()) {
+                    gradients.put(run.model(), run.gradients().stream().map(a -> Map.of("epoch", a.epoch(),
+                            "norm_t1", a.norms()[0], "norm_tT", a.norms()[a.norms().length - 1], "ratio_t1_over_tT", a.ratio(),
+                            "norms", a.norms())).toList());
                 }
             }
             t.put("gradient_norms", gradients);
@@ -276,26 +277,30 @@ public final class ReportPage {
         }
         h.append("</table>\n");
 
-        h.append("<h2>2. Gradient propagation at the start of fine-tuning</h2>\n");
+        h.append("<h2>2. Gradient propagation during fine-tuning</h2>\n");
         for (TaskResult r : c.tasks()) {
             h.append("<img src=\"").append(png(GRADIENT, r.task())).append("\" alt=\"gradient norms vs t, ").append(r.task()).append("\">\n");
         }
         h.append("<p>The LMN classifier (hidden = memory = ").append(c.memorySize())
-                .append(", T = 784) initialised by the LAES (fitted at T = 784 above, per task), by random orthogonal W_mm (other weights "
-                        + "Xavier) and by Xavier-normal weights, each with the least-squares readout of section 3 as output layer. "
-                        + "Plotted: the mean over ").append(b.probeBatch())
-                .append(" training sequences (the first of the training split) of ||dL/dm_t||, L the cross-entropy of that sequence, "
-                        + "computed in float64 by backpropagation through the memory equations (checked against finite differences "
-                        + "in the tests). The plot draws values below ").append(Charts.FLOOR).append(" at that floor. Data: <a href=\"")
-                .append(GRADIENT_CSV).append("\">").append(GRADIENT_CSV).append("</a>.</p>\n");
-        h.append("<table><tr><th>task</th><th>scheme</th><th>||dL/dm_1||</th><th>||dL/dm_T||</th><th>ratio</th></tr>\n");
+                .append(", T = 784) started from the LAES (fitted at T = 784 above, per task, with its least-squares readout) and "
+                        + "from the reference implementation's two baselines with its random classifier head: orthogonal (Haar-orthogonal "
+                        + "W_mm, the other weights Xavier-normal with gain 0.9, biases N(0, 1)) and random (Xavier-normal weights with "
+                        + "gain 0.9, biases N(0, 1)). Plotted: the mean over ").append(b.probeBatch())
+                .append(" training sequences (the first of the training split, the same at every probe) of ||dL/dm_t||, L the "
+                        + "cross-entropy of that sequence, computed in float64 by backpropagation through the memory equations (checked "
+                        + "against finite differences in the tests), at the first iteration of every fine-tuning epoch and after the "
+                        + "last one (epoch e in the data: after e completed epochs). The plot draws values below ").append(Charts.FLOOR)
+                .append(" at that floor. Data: <a href=\"").append(GRADIENT_CSV).append("\">").append(GRADIENT_CSV).append("</a>.</p>\n");
+        h.append("<table><tr><th>task</th><th>scheme</th><th>probe</th><th>||dL/dm_1||</th><th>||dL/dm_T||</th><th>ratio</th></tr>\n");
         for (TaskResult r : c.tasks()) {
-            r.outcomes().stream().filter(o -> o.gradientNorms() != null).forEach(o -> {
-                double[] n = o.gradientNorms();
-                h.append("<tr><td>").append(r.task()).append("</td><td>").append(o.model()).append("</td><td>").append(fmt(n[0]))
-                        .append("</td><td>").append(fmt(n[n.length - 1])).append("</td><td>").append(fmt(n[0] / n[n.length - 1]))
-                        .append("</td></tr>\n");
-            });
+            for (FinetuneStudy.Run run : r.runs()) {
+                for (GradientProbe.At a : run.gradients()) {
+                    double[] n = a.norms();
+                    h.append("<tr><td>").append(r.task()).append("</td><td>").append(run.model()).append("</td><td>")
+                            .append(Verdicts.when(a)).append("</td><td>").append(fmt(n[0])).append("</td><td>")
+                            .append(fmt(n[n.length - 1])).append("</td><td>").append(fmt(a.ratio())).append("</td></tr>\n");
+                }
+            }
         }
         h.append("</table>\n");
 
@@ -305,9 +310,11 @@ public final class ReportPage {
         }
         h.append("<p>Four classifiers per task, float32: the LMN (hidden = memory = ").append(c.memorySize())
                 .append(") initialised by the LAES, orthogonally or randomly as in section 2, and an LSTM of hidden size ")
-                .append(c.memorySize()).append(", seed ").append(c.seed()).append(". <b>After initialisation</b>: test accuracy with the "
+                .append(c.memorySize()).append(" drawn as the reference draws it (every weight and bias 0.01 N(0, 1), forget-gate bias 1), seed ").append(c.seed()).append(". <b>After initialisation</b>: test accuracy with the "
                         + "least-squares readout (ridge 1e-6, with bias) of the final recurrent state fitted on ")
-                .append(count(b.readoutTrain())).append(" training sequences. <b>After fine-tuning</b>: from that network, ")
+                .append(count(b.readoutTrain())).append(" training sequences. <b>After fine-tuning</b>: from the initialised recurrent layer under the head the reference "
+                        + "starts it with (LMN-LAES its least-squares readout, the others the reference's random classifier head: "
+                        + "Xavier-normal weights with gain 0.9, bias 0.01 U(0, 1)), ")
                 .append(b.epochs()).append(" epochs over ").append(count(b.finetuneTrain()))
                 .append(" training sequences by synchronous parameter averaging on Spark (Adam, learning rate ").append(b.learningRate())
                 .append(", weight decay 1e-5, gradient clipping 10 per layer, minibatch ").append(b.batchSize()).append(" per worker, averaging every ")

@@ -17,8 +17,9 @@ import java.util.Optional;
  *       both errors ratios are at most {@link #MUCH_LOWER}; not measurable when no learning rate lowered the
  *       gradient-trained memory's loss (a comparison with an untrained memory proves nothing), unless the random
  *       comparison already fails.</li>
- *   <li>Gradients, at the start of fine-tuning: ||dL/dm_1|| / ||dL/dm_T|| of the LAES-initialised LMN between
- *       {@link #REACH} and 1 / {@link #REACH} (neither vanished nor exploded over T - 1 steps).</li>
+ *   <li>Gradients, during fine-tuning: ||dL/dm_1|| / ||dL/dm_T|| of the LAES-initialised LMN between
+ *       {@link #REACH} and 1 / {@link #REACH} (neither vanished nor exploded over T - 1 steps) both at initialisation
+ *       (the first iteration of fine-tuning) and after the last completed epoch ({@link GradientProbe}).</li>
  *   <li>Classification: the fine-tuned LAES-initialised LMN's test accuracy at least {@link #SOLVED}; below it, not
  *       supported at the reference fine-tuning ({@link #REFERENCE_EPOCHS} epochs on the whole training split), not
  *       measurable at a smaller one.</li>
@@ -39,12 +40,12 @@ public final class Verdicts {
     static final String[] CLAIMS = {
         "The LAES memory reconstructs long sequences with much lower error than memories of the same size obtained "
                 + "otherwise (random orthogonal, or trained by gradient descent through time).",
-        "With LAES initialisation, gradients reach early time steps (norms of dL/dm_t do not vanish with distance "
-                + "from the end).",
+        "With LAES initialisation, gradients reach early time steps during fine-tuning (norms of dL/dm_t do not vanish "
+                + "with distance from the end).",
         "LAES pretraining supports solving the task (classification, T = 784)."};
     static final String[] MEASURES = {
         "test reconstruction MSE at the longest T of the memories of the same size, and their ratios",
-        "||dL/dm_1|| / ||dL/dm_T|| of the LMN under each initialisation",
+        "||dL/dm_1|| / ||dL/dm_T|| of the LMN under each initialisation, at initialisation and after the last epoch",
         "test accuracy of each model after fine-tuning"};
 
     /** A verdict. */
@@ -136,37 +137,47 @@ public final class Verdicts {
 
     static Verdict gradients(ReportPage.TaskResult r, ReportPage.Content c) {
         List<Figure> figures = new ArrayList<>();
-        double laes = Double.NaN;
+        List<GradientProbe.At> laes = List.of();
         int t = 0;
-        for (InitialisationStudy.Outcome o : r.outcomes()) {
-            if (o.gradientNorms() != null) {
-                double[] n = o.gradientNorms();
-                t = n.length;
-                double ratio = n[0] / n[n.length - 1];
-                figures.add(new Figure(o.model(), ratio));
-                if (o.model().equals(InitialisationStudy.LMN_LAES)) {
-                    laes = ratio;
-                }
+        for (FinetuneStudy.Run run : r.runs()) {
+            List<GradientProbe.At> probes = run.gradients();
+            if (probes.isEmpty()) {
+                continue;
+            }
+            GradientProbe.At first = probes.get(0), last = probes.get(probes.size() - 1);
+            t = first.norms().length;
+            figures.add(new Figure(run.model() + " " + when(first), first.ratio()));
+            if (last != first) {
+                figures.add(new Figure(run.model() + " " + when(last), last.ratio()));
+            }
+            if (run.model().equals(InitialisationStudy.LMN_LAES)) {
+                laes = List.of(first, last);
             }
         }
-        String budget = "at initialisation (the start of fine-tuning), mean over " + c.budget().probeBatch()
-                + " training sequences, T = " + t + ", p = " + c.memorySize();
-        Outcome outcome;
-        String reason;
-        if (!(Double.isFinite(laes) && laes > 0)) {
-            outcome = Outcome.NOT_MEASURABLE;
-            reason = "the LAES-initialised LMN's ratio is missing, zero or not finite";
-        } else if (laes < REACH) {
-            outcome = Outcome.NOT_SUPPORTED;
-            reason = "the gradient at step 1 is below " + REACH + " of that at step T (vanished)";
-        } else if (laes > 1 / REACH) {
-            outcome = Outcome.NOT_SUPPORTED;
-            reason = "the gradient at step 1 is above " + ReportPage.fmt(1 / REACH) + " times that at step T (exploded)";
-        } else {
-            outcome = Outcome.SUPPORTED;
-            reason = "the gradient at step 1 is within a factor " + ReportPage.fmt(1 / REACH) + " of that at step T";
+        String budget = "at the first iteration of fine-tuning and after its last completed epoch, mean over "
+                + c.budget().probeBatch() + " training sequences, T = " + t + ", p = " + c.memorySize();
+        if (laes.isEmpty() || laes.stream().anyMatch(a -> !(Double.isFinite(a.ratio()) && a.ratio() > 0))) {
+            return new Verdict(2, r.task(), figures, Outcome.NOT_MEASURABLE,
+                    "the LAES-initialised LMN's ratio is missing, zero or not finite", budget);
         }
-        return new Verdict(2, r.task(), figures, outcome, reason, budget);
+        for (GradientProbe.At a : laes) {
+            if (a.ratio() < REACH) {
+                return new Verdict(2, r.task(), figures, Outcome.NOT_SUPPORTED,
+                        when(a) + ", the gradient at step 1 is below " + REACH + " of that at step T (vanished)", budget);
+            }
+            if (a.ratio() > 1 / REACH) {
+                return new Verdict(2, r.task(), figures, Outcome.NOT_SUPPORTED, when(a) + ", the gradient at step 1 is above "
+                        + ReportPage.fmt(1 / REACH) + " times that at step T (exploded)", budget);
+            }
+        }
+        return new Verdict(2, r.task(), figures, Outcome.SUPPORTED, when(laes.get(0))
+                + (laes.get(1) != laes.get(0) ? " and " + when(laes.get(1)) : "") + ", the gradient at step 1 is within a factor "
+                + ReportPage.fmt(1 / REACH) + " of that at step T", budget);
+    }
+
+    /** "at initialisation" or "after epoch e". */
+    static String when(GradientProbe.At a) {
+        return a.epoch() == 0 ? "at initialisation" : "after epoch " + a.epoch();
     }
 
     static Verdict accuracy(ReportPage.TaskResult r, ReportPage.Content c) {
@@ -258,7 +269,7 @@ public final class Verdicts {
                         + "with the gradient-trained memory, per-lag least-squares decoders with the random orthogonal one); not "
                         + "measurable when no learning rate lowered the gradient-trained memory's loss. Claim 2: supported when "
                         + "||dL/dm_1|| / ||dL/dm_T|| of the LAES-initialised LMN is between ").append(REACH).append(" and ")
-                .append(ReportPage.fmt(1 / REACH)).append(". Claim 3: supported when the fine-tuned LAES-initialised LMN reaches test accuracy ")
+                .append(ReportPage.fmt(1 / REACH)).append(" both at initialisation and after the last completed fine-tuning epoch. Claim 3: supported when the fine-tuned LAES-initialised LMN reaches test accuracy ")
                 .append(SOLVED).append(" (a line chosen for this report, above the about 0.85 of the least-squares readout of the "
                         + "LAES state alone); below it, not supported at the reference fine-tuning (").append(REFERENCE_EPOCHS)
                 .append(" epochs on the whole training split), not measurable at a smaller one.</p>\n</section>\n");

@@ -8,7 +8,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 
-import ai.laes.lmn.init.RandomMatrices;
+import ai.laes.numerics.RandomMatrices;
 import ai.laes.spark.SparkTestBase;
 import org.apache.spark.api.java.JavaRDD;
 import org.junit.jupiter.api.Test;
@@ -28,7 +28,7 @@ class LeastSquaresDecoderTest extends SparkTestBase {
             }
             seqs.add(x);
         }
-        UnrolledMemory memory = UnrolledMemory.of(TiedMemoryTrainer.flatten(RandomMatrices.xavier(rnd, P, 1)),
+        UnrolledMemory memory = UnrolledMemory.of(TiedMemoryTrainer.flatten(RandomMatrices.xavierNormal(rnd, P, 1, 1.0)),
                 TiedMemoryTrainer.flatten(RandomMatrices.orthogonal(rnd, P)), 0.5, T);
         JavaRDD<double[]> rdd = jsc.parallelize(seqs, 3);
         LagDecoder decoder = LeastSquaresDecoder.fit(memory, rdd, jsc);

@@ -22,6 +22,12 @@ class VerdictsTest {
     /** One task: MSEs at T = 784 (laes, gd, lag, random), the gd run there, LMN-LAES gradient ratio, its fine-tuned accuracy. */
     static ReportPage.TaskResult task(double laes, double gd, double lag, double random, TiedMemoryTrainer.Trial trial,
             double ratio, double accuracy) {
+        return task(laes, gd, lag, random, trial, ratio, 1.0, accuracy);
+    }
+
+    /** The same, with the LMN-LAES gradient ratio at initialisation and after the last (third) epoch. */
+    static ReportPage.TaskResult task(double laes, double gd, double lag, double random, TiedMemoryTrainer.Trial trial,
+            double ratio, double lastRatio, double accuracy) {
         List<ReconstructionStudy.Point> points = List.of(
                 new ReconstructionStudy.Point(49, 49, ReconstructionStudy.LAES, 1e-30),
                 new ReconstructionStudy.Point(784, 128, ReconstructionStudy.LAES, laes),
@@ -34,15 +40,20 @@ class VerdictsTest {
         double[] norms = new double[784];
         java.util.Arrays.fill(norms, 1.0);
         norms[0] = ratio;
+        double[] last = norms.clone();
+        last[0] = lastRatio;
         double[] exploding = norms.clone();
         exploding[0] = 4e45;
         List<InitialisationStudy.Outcome> outcomes = List.of(
-                new InitialisationStudy.Outcome(InitialisationStudy.LMN_LAES, 0.81, norms, null),
-                new InitialisationStudy.Outcome(InitialisationStudy.LMN_ORTHOGONAL, 0.13, exploding, null),
-                new InitialisationStudy.Outcome(InitialisationStudy.LSTM, 0.42, null, null));
+                new InitialisationStudy.Outcome(InitialisationStudy.LMN_LAES, 0.81, null),
+                new InitialisationStudy.Outcome(InitialisationStudy.LMN_ORTHOGONAL, 0.13, null),
+                new InitialisationStudy.Outcome(InitialisationStudy.LSTM, 0.42, null));
         List<FinetuneStudy.Run> runs = List.of(
-                new FinetuneStudy.Run(InitialisationStudy.LMN_LAES, 0.81, accuracy, List.of(), 3, 0),
-                new FinetuneStudy.Run(InitialisationStudy.LSTM, 0.42, 0.14, List.of(), 1, 0));
+                new FinetuneStudy.Run(InitialisationStudy.LMN_LAES, 0.81, accuracy, List.of(), 3, 0,
+                        List.of(new GradientProbe.At(0, norms), new GradientProbe.At(1, norms), new GradientProbe.At(3, last))),
+                new FinetuneStudy.Run(InitialisationStudy.LMN_ORTHOGONAL, 0.13, 0.11, List.of(), 0, 1,
+                        List.of(new GradientProbe.At(0, exploding))),
+                new FinetuneStudy.Run(InitialisationStudy.LSTM, 0.42, 0.14, List.of(), 1, 0, List.of()));
         return new ReportPage.TaskResult("smnist", 2000, 500, 1000, recon, outcomes, runs);
     }
 
@@ -83,7 +94,23 @@ class VerdictsTest {
         assertEquals(Outcome.NOT_SUPPORTED, outcome(q, 2, task(0.01, 0.07, 0.007, 0.04, TRAINED, 101, 0.8)));
         assertEquals(Outcome.NOT_MEASURABLE, outcome(q, 2, task(0.01, 0.07, 0.007, 0.04, TRAINED, Double.NaN, 0.8)));
         List<Verdicts.Figure> f = verdicts(q, task(0.01, 0.07, 0.007, 0.04, TRAINED, 0.0977, 0.8)).get(1).figures();
-        assertEquals(List.of(0.0977, 4e45), f.stream().map(Verdicts.Figure::value).toList(), "the LMNs' ratios, not the LSTM's");
+        assertEquals(List.of(0.0977, 1.0, 4e45), f.stream().map(Verdicts.Figure::value).toList(),
+                "the LMNs' ratios at initialisation and after the last epoch (none for a run that diverged), not the LSTM's");
+        assertEquals(List.of("lmn-laes at initialisation", "lmn-laes after epoch 3", "lmn-orthogonal at initialisation"),
+                f.stream().map(Verdicts.Figure::label).toList());
+    }
+
+    @Test
+    void claimTwoAlsoNeedsTheRatioAfterTheLastEpochInRange() {
+        ReportBudget q = ReportBudget.QUICK;
+        Verdicts.Verdict vanished = verdicts(q, task(0.01, 0.07, 0.007, 0.04, TRAINED, 0.5, 1e-3, 0.8)).get(1);
+        assertEquals(Outcome.NOT_SUPPORTED, vanished.outcome());
+        assertTrue(vanished.reason().startsWith("after epoch 3, the gradient at step 1 is below"), vanished.reason());
+        assertEquals(Outcome.NOT_SUPPORTED, outcome(q, 2, task(0.01, 0.07, 0.007, 0.04, TRAINED, 0.5, 101, 0.8)));
+        assertEquals(Outcome.NOT_MEASURABLE, outcome(q, 2, task(0.01, 0.07, 0.007, 0.04, TRAINED, 0.5, Double.NaN, 0.8)));
+        Verdicts.Verdict both = verdicts(q, task(0.01, 0.07, 0.007, 0.04, TRAINED, 0.5, 0.02, 0.8)).get(1);
+        assertEquals(Outcome.SUPPORTED, both.outcome());
+        assertTrue(both.reason().startsWith("at initialisation and after epoch 3,"), both.reason());
     }
 
     @Test
@@ -95,7 +122,7 @@ class VerdictsTest {
         assertEquals(Outcome.NOT_SUPPORTED, outcome(ReportBudget.FULL, 3, low));
         assertEquals(Outcome.SUPPORTED, outcome(ReportBudget.FULL, 3, high));
         assertEquals(Outcome.NOT_MEASURABLE, outcome(ReportBudget.FULL.withFinetuning(10, 0), 3, low), "10 epochs is not the reference");
-        assertEquals(List.of(0.782, 0.14), verdicts(ReportBudget.QUICK, low).get(2).figures().stream().map(Verdicts.Figure::value).toList());
+        assertEquals(List.of(0.782, 0.11, 0.14), verdicts(ReportBudget.QUICK, low).get(2).figures().stream().map(Verdicts.Figure::value).toList());
     }
 
     @Test

@@ -14,6 +14,7 @@ import ai.laes.io.AtomicOutput;
 import ai.laes.io.InputException;
 import ai.laes.io.RunInfo;
 import ai.laes.report.FinetuneStudy;
+import ai.laes.report.GradientProbe;
 import ai.laes.report.InitialisationStudy;
 import ai.laes.report.ReconstructionStudy;
 import ai.laes.report.ReportBudget;
@@ -78,9 +79,10 @@ public final class ReportJob {
                     JavaRDD<LabeledImage> readoutTest = PreparedData.limit(test, budget.readoutTest()).persist(StorageLevel.MEMORY_AND_DISK());
                     try {
                         List<InitialisationStudy.Outcome> outcomes = InitialisationStudy.run(reconstruction.longestLaes(),
-                                PreparedData.limit(train, budget.readoutTrain()), readoutTest, probe, view, options.seed, stages, sc);
+                                PreparedData.limit(train, budget.readoutTrain()), readoutTest, view, options.seed, stages, sc);
                         List<FinetuneStudy.Run> runs = FinetuneStudy.run(task.id(), outcomes, finetuneTrain, finetuneCount,
-                                validation, readoutTest, new Batches(view, 0), budget, options.seed, stages, sc);
+                                validation, readoutTest, GradientProbe.of(probe, view), new Batches(view, 0), budget,
+                                options.seed, stages, sc);
                         results.add(new ReportPage.TaskResult(task.id(), trainCount, validationCount, testCount, reconstruction,
                                 outcomes, runs));
                     } finally {

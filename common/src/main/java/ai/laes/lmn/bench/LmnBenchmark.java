@@ -2,6 +2,7 @@ package ai.laes.lmn.bench;
 
 import ai.laes.lmn.LmnNetworks;
 import ai.laes.lstm.LstmLayer;
+import ai.laes.lstm.LstmReferenceInit;
 import org.deeplearning4j.nn.conf.layers.LSTM;
 import org.bytedeco.javacpp.FloatPointer;
 import org.deeplearning4j.nn.conf.layers.recurrent.SimpleRnn;
@@ -52,9 +53,9 @@ public final class LmnBenchmark {
         MultiLayerNetwork[] nets = {
                 LmnNetworks.lmnClassifier(s),
                 LmnNetworks.classifier(s, new LSTM.Builder().nIn(N_IN).nOut(P).activation(Activation.TANH)
-                        .forgetGateBiasInit(LmnNetworks.LSTM_FORGET_BIAS).build(), P),
+                        .forgetGateBiasInit(LstmReferenceInit.FORGET_BIAS).build(), P),
                 LmnNetworks.classifier(s, new LstmLayer.Builder().nIn(N_IN).nOut(P)
-                        .forgetGateBiasInit(LmnNetworks.LSTM_FORGET_BIAS).build(), P),
+                        .forgetGateBiasInit(LstmReferenceInit.FORGET_BIAS).build(), P),
                 LmnNetworks.classifier(s, new SimpleRnn.Builder().nIn(N_IN).nOut(P).activation(Activation.TANH).build(), P)};
         String only = args.length > 2 ? args[2] : "";
         int models = only.equals("lmn") ? 1 : only.equals("lstm") ? 3 : nets.length;

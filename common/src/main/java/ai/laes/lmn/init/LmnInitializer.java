@@ -1,12 +1,15 @@
 package ai.laes.lmn.init;
 
 import ai.laes.io.InputException;
+import ai.laes.numerics.RandomMatrices;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 import java.util.Random;
 
 /**
- * Sets the six parameters of an initialised network's LinearMemoryLayer (laes-math.md section 3).
+ * Sets the six parameters of an initialised network's LinearMemoryLayer (docs/laes-math.md, the LMN initialisations):
+ * the LAES start, and the paper's two LMN baselines drawn from the distributions of the reference implementation
+ * (AntonioCarta/rnn_autoencoding_neurips2020, rnn_nograd/rnn_modules.py and train_mnist.py).
  * Matrices are given in the column-vector form of the equations; {@link LmnParameters} stores their
  * transposes in DL4J's row-vector layout.
  */
@@ -16,22 +19,28 @@ public interface LmnInitializer {
     /** Overwrites the parameters of the LinearMemoryLayer at {@code layerIndex} (possibly inside LastTimeStep). */
     void initialise(MultiLayerNetwork net, int layerIndex);
 
-    /** Xavier-normal weights (std sqrt(2 / (fanIn + fanOut))), zero biases. */
+    /**
+     * The gain of every Xavier-normal weight of the reference's LMN cell and classifier head
+     * ({@code torch.nn.init.xavier_normal_(p, gain=0.9)} in rnn_nograd/rnn_modules.py).
+     */
+    double REFERENCE_GAIN = 0.9;
+
+    /**
+     * The reference's random LMN ({@code lmn_detach} in rnn_nograd/train_mnist.py): W_xh, W_mh, W_hm and W_mm
+     * Xavier-normal with gain 0.9, b_h and b_m standard normal ({@link LmnParameters#drawReference}).
+     */
     static LmnInitializer random(long seed) {
-        return (net, layerIndex) -> {
-            LmnParameters p = LmnParameters.of(net, layerIndex);
-            Random rnd = new Random(seed);
-            p.setXavier(rnd, false);
-        };
+        return (net, layerIndex) -> LmnParameters.of(net, layerIndex).drawReference(new Random(seed), false);
     }
 
-    /** Random orthogonal W_mm (QR of a Gaussian matrix), the other weights Xavier-normal, zero biases. */
+    /**
+     * The reference's orthogonal LMN ({@code lmn_ortho_detach}): the random LMN's cell, then W_mm replaced by a
+     * Haar-orthogonal matrix with gain 1 (QR of a Gaussian matrix, the signs of R's diagonal folded into Q). The
+     * biases stay N(0, 1): with a norm-preserving W_mm the memory grows over 784 steps and the untrained loss starts
+     * far above chance, as the reference's baseline does.
+     */
     static LmnInitializer orthogonal(long seed) {
-        return (net, layerIndex) -> {
-            LmnParameters p = LmnParameters.of(net, layerIndex);
-            Random rnd = new Random(seed);
-            p.setXavier(rnd, true);
-        };
+        return (net, layerIndex) -> LmnParameters.of(net, layerIndex).drawReference(new Random(seed), true);
     }
 
     /**

@@ -4,6 +4,7 @@ import ai.laes.io.InputException;
 import ai.laes.lmn.LinearMemoryLayer;
 import ai.laes.lmn.LinearMemoryLayerImpl;
 import ai.laes.lmn.LinearMemoryParamInitializer;
+import ai.laes.numerics.RandomMatrices;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -73,14 +74,22 @@ public final class LmnParameters {
         return layer.getParam(key).castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).toDoubleVector();
     }
 
-    /** Xavier-normal weights and zero biases; with {@code orthogonalMemory}, W_mm random orthogonal instead. */
-    void setXavier(Random rnd, boolean orthogonalMemory) {
-        setWxh(RandomMatrices.xavier(rnd, nH, nIn));
-        setWmh(RandomMatrices.xavier(rnd, nH, nM));
-        setWhm(RandomMatrices.xavier(rnd, nM, nH));
-        setWmm(orthogonalMemory ? RandomMatrices.orthogonal(rnd, nM) : RandomMatrices.xavier(rnd, nM, nM));
-        setBh(new double[nH]);
-        setBm(new double[nM]);
+    /**
+     * The reference's LMN cell as drawn ({@code LMNDetachCell} of rnn_nograd/rnn_modules.py, wrapped by
+     * {@code LMNDetachLayer}): every weight Xavier-normal with gain {@link LmnInitializer#REFERENCE_GAIN}
+     * (std 0.9 sqrt(2 / (fanIn + fanOut))), both biases standard normal ({@code torch.randn}, not zero); with
+     * {@code orthogonalMemory}, W_mm Haar-orthogonal with gain 1 instead (the reference's {@code OrthogonalInit}
+     * callback, cannon/callbacks.py, which runs {@code torch.nn.init.orthogonal_(W_mm, gain=1)} on the drawn cell).
+     */
+    void drawReference(Random rnd, boolean orthogonalMemory) {
+        double gain = LmnInitializer.REFERENCE_GAIN;
+        setWxh(RandomMatrices.xavierNormal(rnd, nH, nIn, gain));
+        setWhm(RandomMatrices.xavierNormal(rnd, nM, nH, gain));
+        double[][] wmm = RandomMatrices.xavierNormal(rnd, nM, nM, gain);
+        setWmh(RandomMatrices.xavierNormal(rnd, nH, nM, gain));
+        setBh(RandomMatrices.gaussian(rnd, nH, 1.0));
+        setBm(RandomMatrices.gaussian(rnd, nM, 1.0));
+        setWmm(orthogonalMemory ? RandomMatrices.orthogonal(rnd, nM) : wmm);
     }
 
     private void setColumnForm(String key, double[][] m, int rows, int cols) {

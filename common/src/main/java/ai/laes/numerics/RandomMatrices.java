@@ -1,15 +1,22 @@
-package ai.laes.lmn.init;
+package ai.laes.numerics;
 
 import java.util.Random;
 
-/** Seeded random matrices in plain doubles: Xavier-normal and Haar-orthogonal. */
+/**
+ * Seeded random matrices and vectors in plain doubles, drawn as PyTorch's initialisers draw them (the reference
+ * implementation's distributions, redrawn with our own generator): Xavier-normal with a gain, Haar-orthogonal,
+ * standard normal and scaled uniform.
+ */
 public final class RandomMatrices {
     private RandomMatrices() {
     }
 
-    /** rows x cols Gaussian with std sqrt(2 / (fanIn + fanOut)), fanIn = cols, fanOut = rows. */
-    public static double[][] xavier(Random rnd, int rows, int cols) {
-        double std = Math.sqrt(2.0 / (rows + cols));
+    /**
+     * rows x cols Gaussian with std {@code gain * sqrt(2 / (fanIn + fanOut))}, fanIn = cols, fanOut = rows: PyTorch's
+     * {@code torch.nn.init.xavier_normal_(w, gain)} for a weight of shape [rows, cols].
+     */
+    public static double[][] xavierNormal(Random rnd, int rows, int cols, double gain) {
+        double std = gain * Math.sqrt(2.0 / (rows + cols));
         double[][] m = new double[rows][cols];
         for (double[] row : m) {
             for (int j = 0; j < cols; j++) {
@@ -19,10 +26,29 @@ public final class RandomMatrices {
         return m;
     }
 
+    /** n independent N(0, scale^2) values: PyTorch's {@code scale * torch.randn(n)}. */
+    public static double[] gaussian(Random rnd, int n, double scale) {
+        double[] v = new double[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = scale * rnd.nextGaussian();
+        }
+        return v;
+    }
+
+    /** n independent U(0, scale) values: PyTorch's {@code scale * torch.rand(n)}. */
+    public static double[] uniform(Random rnd, int n, double scale) {
+        double[] v = new double[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = scale * rnd.nextDouble();
+        }
+        return v;
+    }
+
     /**
-     * Q of the QR decomposition, with positive diagonal R, of an n x n standard Gaussian matrix (such a
-     * Q is Haar distributed). Gram-Schmidt on the columns, each projection done twice for accuracy;
-     * it yields the positive-diagonal factorisation directly.
+     * Q of the QR decomposition, with positive diagonal R, of an n x n standard Gaussian matrix (such a Q is Haar
+     * distributed): PyTorch's {@code torch.nn.init.orthogonal_(w, gain=1)}, which folds the signs of R's diagonal
+     * into Q. Gram-Schmidt on the columns, each projection done twice for accuracy; it yields the positive-diagonal
+     * factorisation directly.
      */
     public static double[][] orthogonal(Random rnd, int n) {
         double[][] g = new double[n][n];
