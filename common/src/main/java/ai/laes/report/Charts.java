@@ -1,9 +1,11 @@
 package ai.laes.report;
 
+import java.awt.BasicStroke;
 import java.awt.Color;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
@@ -15,6 +17,7 @@ import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.XYStyler;
+import org.knowm.xchart.style.lines.SeriesLines;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
@@ -52,6 +55,42 @@ public final class Charts {
     public static void highlightedLogLines(Path png, Configuration conf, String title, String xTitle, String yTitle,
             Map<String, double[][]> series, String highlight) {
         lines(png, conf, title, xTitle, yTitle, series, true, highlight);
+    }
+
+    /** One colour per group of {@link #groupedLogLines}, in order. */
+    static final Color[] GROUP_COLOURS = {new Color(0xD62728), new Color(0x1F77B4), new Color(0x2CA02C),
+        new Color(0x9467BD), new Color(0xFF7F0E), new Color(0x8C564B)};
+    /** The line style of a group's first, second, ... member (then repeating). */
+    static final BasicStroke[] MEMBER_STROKES = {SeriesLines.SOLID, SeriesLines.DASH_DASH, SeriesLines.DOT_DOT,
+        SeriesLines.DASH_DOT};
+
+    /**
+     * Lines in groups, y on a log scale: {@code groups} maps a group (e.g. a model) to its members (e.g. the epochs
+     * probed, in order), each a name to {x, y}. A group's lines share its colour, and its members are told apart by
+     * line style (solid, dashed, dotted, dash-dot), named "group, member" in the legend.
+     */
+    public static void groupedLogLines(Path png, Configuration conf, String title, String xTitle, String yTitle,
+            Map<String, Map<String, double[][]>> groups) {
+        write(png, conf, groupedChart(title, xTitle, yTitle, groups));
+    }
+
+    /** The chart of {@link #groupedLogLines}. */
+    static XYChart groupedChart(String title, String xTitle, String yTitle, Map<String, Map<String, double[][]>> groups) {
+        Map<String, double[][]> series = new LinkedHashMap<>();
+        groups.forEach((group, members) -> members.forEach((member, xy) -> series.put(group + ", " + member, xy)));
+        XYChart chart = chart(title, xTitle, yTitle, series, true);
+        int g = 0;
+        for (Map.Entry<String, Map<String, double[][]>> group : groups.entrySet()) {
+            int m = 0;
+            for (String member : group.getValue().keySet()) {
+                XYSeries s = chart.getSeriesMap().get(group.getKey() + ", " + member);
+                s.setLineColor(GROUP_COLOURS[g % GROUP_COLOURS.length]);
+                s.setMarkerColor(GROUP_COLOURS[g % GROUP_COLOURS.length]);
+                s.setLineStyle(MEMBER_STROKES[m++ % MEMBER_STROKES.length]);
+            }
+            g++;
+        }
+        return chart;
     }
 
     /** One line per entry of {@code series} (name to {x, y}), y on a linear scale. */

@@ -68,7 +68,7 @@ public final class ReportPage {
             Charts.logLines(file.apply(png(RECONSTRUCTION, task)), conf, "Test reconstruction MSE vs sequence length (" + task + ")",
                     "sequence length T", "MSE (mean over lags)", reconSeries);
 
-            Map<String, double[][]> gradSeries = new LinkedHashMap<>();
+            Map<String, Map<String, double[][]>> gradSeries = new LinkedHashMap<>();
             for (FinetuneStudy.Run run : r.runs()) {
                 for (GradientProbe.At a : run.gradients()) {
                     double[] n = a.norms();
@@ -78,10 +78,10 @@ public final class ReportPage {
                         grad.append(task).append(',').append(run.model()).append(',').append(a.epoch()).append(',').append(i + 1)
                                 .append(',').append(n[i]).append('\n');
                     }
-                    gradSeries.put(run.model() + ", " + Verdicts.when(a), new double[][] {t, n});
+                    gradSeries.computeIfAbsent(run.model(), m -> new LinkedHashMap<>()).put(Verdicts.when(a), new double[][] {t, n});
                 }
             }
-            Charts.logLines(file.apply(png(GRADIENT, task)), conf, "Mean ||dL/dm_t|| during fine-tuning (" + task + ")",
+            Charts.groupedLogLines(file.apply(png(GRADIENT, task)), conf, "Mean ||dL/dm_t|| during fine-tuning (" + task + ")",
                     "time step t", "mean norm of dL/dm_t", gradSeries);
 
             Map<String, double[][]> curveSeries = new LinkedHashMap<>();

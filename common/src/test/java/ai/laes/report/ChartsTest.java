@@ -162,4 +162,22 @@ class ChartsTest {
         assertEquals(Charts.WIDTH, image.getWidth());
         assertEquals(Charts.HEIGHT, image.getHeight());
     }
+
+    @Test
+    void groupedLinesShareTheirGroupsColourAndDifferInStyle() {
+        double[][] xy = {{1, 2, 3}, {1e-3, 1, 1e3}};
+        Map<String, Map<String, double[][]>> groups = new LinkedHashMap<>();
+        groups.put("lmn-laes", new LinkedHashMap<>(Map.of("at initialisation", xy)));
+        groups.get("lmn-laes").put("after epoch 3", xy);
+        groups.put("lmn-random", new LinkedHashMap<>(Map.of("at initialisation", xy)));
+        XYChart chart = Charts.groupedChart("t", "x", "y", groups);
+        var first = chart.getSeriesMap().get("lmn-laes, at initialisation");
+        var last = chart.getSeriesMap().get("lmn-laes, after epoch 3");
+        var other = chart.getSeriesMap().get("lmn-random, at initialisation");
+        assertEquals(3, chart.getSeriesMap().size());
+        assertEquals(first.getLineColor(), last.getLineColor());
+        assertTrue(!first.getLineColor().equals(other.getLineColor()), "groups differ in colour");
+        assertTrue(first.getLineStyle() != last.getLineStyle(), "members differ in line style");
+        assertEquals(first.getLineStyle(), other.getLineStyle(), "each group's first member is solid");
+    }
 }

@@ -31,7 +31,7 @@ public final class FinetuneOptions implements JobLauncher.Validated {
     InitScheme initScheme;
 
     @Option(names = "--readout", paramLabel = "READOUT", description = "How the output layer starts: lsq (least squares on the final states) "
-            + "or random (Xavier-normal, small bias); default: lsq for the LMN with --init-scheme laes or --init, random otherwise.")
+            + "or random (the reference's classifier head: Xavier-normal with gain 0.9, bias 0.01 U(0, 1)); default: lsq for the LMN with --init-scheme laes or --init, random otherwise.")
     ReadoutScheme readout;
 
     @Option(names = "--batch-size", paramLabel = "B", description = "Minibatch size per worker (default: ${DEFAULT-VALUE}).")
