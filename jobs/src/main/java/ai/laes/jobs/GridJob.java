@@ -22,10 +22,6 @@ import ai.laes.report.Charts;
 import ai.laes.report.ReportPage;
 import ai.laes.spark.Stages;
 import ai.laes.train.Batches;
-import ai.laes.train.Checkpoints;
-import ai.laes.train.EvaluationJson;
-import ai.laes.train.Evaluator;
-import ai.laes.train.ModelFiles;
 import ai.laes.train.NetworkBroadcast;
 import ai.laes.train.grid.GridSpec;
 import org.apache.hadoop.conf.Configuration;
@@ -54,6 +50,8 @@ import picocli.CommandLine;
  * {@code best/model.zip} + {@code best/evaluation.json}, {@code validation_curves.png}, {@code runs/<id>/} (each
  * configuration's checkpoints, {@code metrics.jsonl}, {@code done.json}), {@code run.json}, {@code _SUCCESS}; until
  * the commit in {@code .NAME.inprogress}, which {@code --resume} continues without retraining a finished configuration.
+ * With {@code --best-per OPTION} also the best configuration of each value of that grid option, each evaluated on the
+ * test split ({@link GridBestPer}); no evaluation is done twice ({@link GridEvaluations}).
  */
 public final class GridJob {
     private static final Logger LOG = LoggerFactory.getLogger(GridJob.class);
@@ -128,6 +126,7 @@ public final class GridJob {
         Path prepared = PreparedData.locate(t.data, conf);
         String gridName = o.grid == null ? "the reference grid" : "--grid " + o.grid;
         GridSpec grid = o.grid == null ? GridSpec.reference() : GridSpec.read(o.grid, conf);
+        GridBestPer bestPer = o.bestPer == null ? null : new GridBestPer(o.bestPer, grid, gridName);
         List<Config> configs = new ArrayList<>();
         for (GridSpec.Point p : grid.points()) {
             List<String> args = shared(o);
@@ -139,6 +138,7 @@ public final class GridJob {
         Path initModel = t.init == null ? null : FinetuneStart.initModel(configs.get(0).options(), conf);
         Batches batches = new Batches(SequenceView.of(t.task, prepared, conf), t.cropSteps);
         Map<String, Object> options = JobLauncher.resolved(o);
+        options.put("best-per", o.bestPer == null ? null : o.bestPer.option()); // the grid file's name, not the enum's
         options.put("grid-lists", grid.lists());
 
         try (AtomicOutput out = AtomicOutput.resumable(o.output.out, o.output.overwrite, t.resume, conf)) {
@@ -188,29 +188,23 @@ public final class GridJob {
             Charts.highlightedLogLines(out.file("validation_curves.png"), conf, "Validation loss per epoch, " + runs.size()
                     + " configurations", "epoch", "validation loss", curves(runs), selected.id());
 
-            Path bestDir = out.file("best");
-            ModelFiles.copy(new Checkpoints(runDir(out.work(), selected.id()), conf).zip(selected.bestEpoch()),
-                    new Path(bestDir, "model.zip"), conf);
-            MultiLayerNetwork bestNet = ModelFiles.load(new Path(bestDir, "model.zip"), false, conf, "best/model.zip");
             JavaRDD<LabeledImage> test = PreparedData.read(spark, prepared, Split.TEST, t.limit);
-            Evaluator.Result tested = stages.run("grid: test the selected configuration",
-                    () -> Evaluator.evaluate(sc, bestNet, test, batches, t.evalBatchSize));
-            Map<String, Object> evaluation = new LinkedHashMap<>();
-            evaluation.put("configuration", selected.id());
-            evaluation.put("options", resolved.get(selected.id()));
-            evaluation.putAll(EvaluationJson.of(tested, selected.bestEpoch(), selected.bestValLoss()));
-            RunInfo.writeJson(new Path(bestDir, "evaluation.json"), conf, evaluation);
+            GridEvaluations evaluations = new GridEvaluations(sc, stages, test, batches, t.evalBatchSize, out.work(), resolved, conf);
+            Map<String, Object> tested = evaluations.write(selected, out.file("best"), "grid: test the selected configuration");
+            if (bestPer != null) {
+                info.put("best_per", bestPer.record(bestPer.write(configs, runs, evaluations, out.work(), conf)));
+            }
 
             PreparedData.record(info, t.data, prepared, conf);
             if (initModel != null) {
                 info.input("init/" + FinetuneStart.INIT_MODEL, t.init + "/" + FinetuneStart.INIT_MODEL, initModel, conf);
             }
             info.put("seeds", Map.of("seed", t.seed));
-            info.put("rows", Map.of("train", trainImages.size(), "validation", validationImages.size(), "test", tested.count()));
+            info.put("rows", Map.of("train", trainImages.size(), "validation", validationImages.size(), "test", tested.get("examples")));
             info.put("configurations", configs.size());
             info.put("parallel", parallel);
             info.put("selected", Map.of("configuration", selected.id(), "best_epoch", selected.bestEpoch(),
-                    "best_val_loss", selected.bestValLoss(), "test_accuracy", tested.accuracy()));
+                    "best_val_loss", selected.bestValLoss(), "test_accuracy", tested.get("accuracy")));
             info.put("spark", Map.of("master", sc.master(), "application", sc.sc().applicationId()));
             info.write(out.file("run.json"), conf, stages.seconds());
             trainCast.destroy();
@@ -218,6 +212,7 @@ public final class GridJob {
             startCasts.values().forEach(Broadcast::destroy);
             train.unpersist(false);
             validation.unpersist(false);
+            test.unpersist(false);
             out.commit();
         }
     }
@@ -274,25 +269,40 @@ public final class GridJob {
 
     /** The configuration with the lowest best validation loss (the first in grid order on a tie). */
     static GridRun select(List<GridRun> runs) {
-        Optional<GridRun> best = runs.stream().filter(r -> !Double.isNaN(r.bestValLoss()))
-                .min(Comparator.comparingDouble(GridRun::bestValLoss));
-        return best.orElseThrow(() -> new IllegalStateException("no configuration has a validation loss"));
+        return best(runs).orElseThrow(() -> new IllegalStateException("no configuration has a validation loss"));
+    }
+
+    /** Of {@code runs}, the one with the lowest best validation loss, the first in their order on a tie; none if all are NaN. */
+    static Optional<GridRun> best(List<GridRun> runs) {
+        return runs.stream().filter(r -> !Double.isNaN(r.bestValLoss())).min(Comparator.comparingDouble(GridRun::bestValLoss));
+    }
+
+    /** The CSV header cells of the grid-able options, each after a comma (grid.csv and the --best-per table share them). */
+    static String optionHeader() {
+        StringBuilder s = new StringBuilder();
+        for (GridSpec.Key k : GridSpec.Key.values()) {
+            s.append(',').append(k.option());
+        }
+        return s.toString();
+    }
+
+    /** {@code c}'s values of the grid-able options, in {@link #optionHeader()}'s order. */
+    static String optionCells(Config c) {
+        Map<String, Object> options = c.resolved();
+        StringBuilder s = new StringBuilder();
+        for (GridSpec.Key k : GridSpec.Key.values()) {
+            s.append(',').append(options.get(k.option()));
+        }
+        return s.toString();
     }
 
     /** One row per configuration: its id, the grid-able options, its best epoch and validation loss and accuracy. */
     static void writeCsv(Path csv, List<Config> configs, List<GridRun> runs, Configuration conf) {
-        StringBuilder s = new StringBuilder("configuration");
-        for (GridSpec.Key k : GridSpec.Key.values()) {
-            s.append(',').append(k.option());
-        }
-        s.append(",best_epoch,best_val_loss,best_val_accuracy,epochs,diverged_at,seconds\n");
+        StringBuilder s = new StringBuilder("configuration").append(optionHeader())
+                .append(",best_epoch,best_val_loss,best_val_accuracy,epochs,diverged_at,seconds\n");
         for (int i = 0; i < configs.size(); i++) {
-            Map<String, Object> options = configs.get(i).resolved();
             GridRun r = runs.get(i);
-            s.append(r.id());
-            for (GridSpec.Key k : GridSpec.Key.values()) {
-                s.append(',').append(options.get(k.option()));
-            }
+            s.append(r.id()).append(optionCells(configs.get(i)));
             s.append(String.format(Locale.ROOT, ",%d,%s,%s,%d,%d,%.1f%n", r.bestEpoch(), r.bestValLoss(), r.bestValAccuracy(),
                     r.epochs(), r.divergedAt(), r.seconds()));
         }

@@ -2,6 +2,7 @@ package ai.laes.jobs;
 
 import ai.laes.io.InputException;
 import ai.laes.train.grid.GridSpec;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -30,6 +31,20 @@ public final class GridOptions implements JobLauncher.Validated {
     @Option(names = "--parallel", paramLabel = "N", description = "Configurations trained at once; 0 = Spark's default parallelism, "
             + "the cluster's cores (default: ${DEFAULT-VALUE}).")
     int parallel;
+
+    @Option(names = "--best-per", paramLabel = "OPTION", converter = KeyConverter.class, description = "Also, for each value of "
+            + "this grid option (one the grid lists, e.g. init-scheme or learning-rate), select the configuration with the lowest "
+            + "validation loss among those with that value and evaluate it on the test split: best-per-OPTION/VALUE/ and "
+            + "best_per_OPTION.csv (default: only the overall best).")
+    GridSpec.Key bestPer;
+
+    /** {@code --best-per}'s value: a grid option by its name in the grid file ({@link GridSpec.Key#option()}). */
+    static final class KeyConverter implements CommandLine.ITypeConverter<GridSpec.Key> {
+        @Override
+        public GridSpec.Key convert(String value) {
+            return JobLauncher.typed(() -> GridSpec.Key.named(value, "--best-per " + value));
+        }
+    }
 
     @Override
     public void validate() {

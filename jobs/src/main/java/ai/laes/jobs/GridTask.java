@@ -103,12 +103,20 @@ final class GridTask implements Serializable {
         Map<String, Object> done = Map.of("id", id, "best_epoch", result.progress().bestEpoch(),
                 "best_val_loss", result.progress().bestValLoss(), "epochs", result.progress().epoch(),
                 "diverged_at", result.divergedAt());
-        Path tmp = new Path(dir, "." + DONE + ".tmp");
-        RunInfo.writeJson(tmp, hadoop, done);
-        if (!FileSystems.of(dir, hadoop).rename(tmp, donePath)) {
-            throw new IOException("rename " + tmp + " -> " + donePath + " failed");
-        }
+        writeWhole(donePath, done, hadoop);
         return done;
+    }
+
+    /**
+     * Writes JSON {@code value} to {@code path} whole or not at all (a hidden sibling renamed into place): a file that
+     * marks something complete ({@code done.json}, an evaluation) is never seen half-written after a kill.
+     */
+    static void writeWhole(Path path, Object value, Configuration hadoop) throws IOException {
+        Path tmp = new Path(path.getParent(), "." + path.getName() + ".tmp");
+        RunInfo.writeJson(tmp, hadoop, value);
+        if (!FileSystems.of(path, hadoop).rename(tmp, path)) {
+            throw new IOException("rename " + tmp + " -> " + path + " failed");
+        }
     }
 
     private static int attempt() {

@@ -43,7 +43,12 @@ class GridJobTest {
     static JobAssertions.Outcome run;
 
     static int grid(String... args) {
-        return JobLauncher.execute("grid", new GridOptions(), args, GridJob::run, spark);
+        return grid(spark, args);
+    }
+
+    /** Runs the grid job in this JVM on {@code session}; its exit code. */
+    static int grid(SparkSession session, String... args) {
+        return JobLauncher.execute("grid", new GridOptions(), args, GridJob::run, session);
     }
 
     static String[] small(Path out, String... more) {
@@ -51,8 +56,14 @@ class GridJobTest {
     }
 
     static String[] small(Path out, Path grid, String... more) {
+        return tiny(prepared, out, grid, 128, 2, more);
+    }
+
+    /** The options of a tiny pMNIST grid: the first {@code limit} images of each split, their last 28 steps, an LMN of size 8. */
+    static String[] tiny(Path prepared, Path out, Path grid, int limit, int epochs, String... more) {
         List<String> a = new ArrayList<>(List.of("--data", prepared.toString(), "--out", out.toString(), "--grid", grid.toString(),
-                "--limit", "128", "--crop-steps", "28", "--hidden", "8", "--epochs", "2", "--eval-batch-size", "64", "--task", "pmnist"));
+                "--limit", String.valueOf(limit), "--crop-steps", "28", "--hidden", "8", "--epochs", String.valueOf(epochs),
+                "--eval-batch-size", "64", "--task", "pmnist"));
         a.addAll(Arrays.asList(more));
         return a.toArray(new String[0]);
     }
@@ -157,6 +168,7 @@ class GridJobTest {
             System.setOut(old);
         }
         assertTrue(help.toString(java.nio.charset.StandardCharsets.UTF_8).contains("--grid=FILE"), help.toString());
+        assertTrue(help.toString(java.nio.charset.StandardCharsets.UTF_8).contains("--best-per=OPTION"), help.toString());
         Path parent = tmp.resolve("refused-options");
         Files.createDirectories(parent);
         List<String> before = listing(parent);

@@ -64,13 +64,14 @@ public final class GridSpec {
             return option;
         }
 
-        static Key of(String option) {
+        /** The key of grid option {@code option}; {@code where} starts the one-line error when no key has that name. */
+        public static Key named(String option, String where) {
             for (Key k : values()) {
                 if (k.option.equals(option)) {
                     return k;
                 }
             }
-            return null;
+            throw new InputException(where + ": unknown option (a grid varies " + optionNames() + ")");
         }
 
         /** {@code raw} as this key's canonical value (plain decimals, lower-case names), or why it is refused. */
@@ -159,9 +160,7 @@ public final class GridSpec {
         }
         Map<Key, List<String>> lists = new LinkedHashMap<>();
         for (String option : given) {
-            if (Key.of(option) == null) {
-                throw new InputException(name + ": " + option + ": unknown option (a grid varies " + optionNames() + ")");
-            }
+            Key.named(option, name + ": " + option);
         }
         for (Key key : Key.values()) {
             if (!given.contains(key.option())) {
@@ -195,6 +194,18 @@ public final class GridSpec {
         Map<String, List<String>> out = new LinkedHashMap<>();
         lists.forEach((k, v) -> out.put(k.option(), v));
         return out;
+    }
+
+    /**
+     * The values this grid lists for {@code key}, in the file's order; {@code where} starts the one-line error when the
+     * grid does not list {@code key} (e.g. {@code --best-per weight-decay} of a grid of learning rates).
+     */
+    public List<String> values(Key key, String where) {
+        if (!lists.containsKey(key)) {
+            throw new InputException(where + ": not an option of this grid (it varies "
+                    + keys().stream().map(Key::option).toList() + ")");
+        }
+        return lists.get(key);
     }
 
     /** The keys this grid varies, in order. */
