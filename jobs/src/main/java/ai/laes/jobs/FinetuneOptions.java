@@ -93,6 +93,10 @@ public final class FinetuneOptions implements JobLauncher.Validated {
         if (training.model == Architecture.LSTM && (orthogonalityPenalty > 0 || detachProbability > 0)) {
             throw new InputException("--model lstm: --orthogonality-penalty and --detach-probability apply to the LMN only");
         }
+        if (training.init != null && initScheme != null && initScheme != InitScheme.LAES) {
+            throw new InputException("--init " + training.init + " is a LAES start; --init-scheme " + JobLauncher.label(initScheme)
+                    + " draws the network instead (drop one of them)");
+        }
         if (readout == null) {
             readout = ReadoutScheme.defaultFor(training.model == Architecture.LMN && (initScheme == InitScheme.LAES || training.init != null));
         }

@@ -18,6 +18,7 @@ import ai.laes.io.FileSystems;
 import ai.laes.io.InputException;
 import ai.laes.io.RunInfo;
 import ai.laes.laes.LaesModel;
+import ai.laes.lmn.init.InitScheme;
 import ai.laes.report.Charts;
 import ai.laes.report.ReportPage;
 import ai.laes.spark.Stages;
@@ -90,6 +91,21 @@ public final class GridJob {
         return args;
     }
 
+    /**
+     * The fine-tune options of configuration {@code p}: the shared ones, then its grid values. {@code --init} is the
+     * LAES start, so it goes only to configurations started from the LAES; the orthogonal and random ones are drawn.
+     */
+    static List<String> argsOf(GridOptions o, GridSpec.Point p) {
+        List<String> args = shared(o);
+        String scheme = p.values().get(GridSpec.Key.INIT_SCHEME);
+        if (scheme != null && !InitScheme.LAES.name().equalsIgnoreCase(scheme) && args.contains("--init")) {
+            int i = args.indexOf("--init");
+            args.subList(i, i + 2).clear();
+        }
+        args.addAll(p.args());
+        return args;
+    }
+
     /** The options every configuration shares, from the grid job's own. */
     static List<String> shared(GridOptions o) {
         TrainingOptions t = o.training;
@@ -129,13 +145,12 @@ public final class GridJob {
         GridBestPer bestPer = o.bestPer == null ? null : new GridBestPer(o.bestPer, grid, gridName);
         List<Config> configs = new ArrayList<>();
         for (GridSpec.Point p : grid.points()) {
-            List<String> args = shared(o);
-            args.addAll(p.args());
-            configs.add(new Config(p, finetuneOptions(args, o.output.config, gridName + ": configuration " + p.id())));
+            configs.add(new Config(p, finetuneOptions(argsOf(o, p), o.output.config, gridName + ": configuration " + p.id())));
         }
         Map<String, Object> resolved = new LinkedHashMap<>();
         configs.forEach(c -> resolved.put(c.id(), c.resolved()));
-        Path initModel = t.init == null ? null : FinetuneStart.initModel(configs.get(0).options(), conf);
+        Path initModel = t.init == null ? null : configs.stream().filter(c -> c.options().training.init != null).findFirst()
+                .map(c -> FinetuneStart.initModel(c.options(), conf)).orElse(null);
         Batches batches = new Batches(SequenceView.of(t.task, prepared, conf), t.cropSteps);
         Map<String, Object> options = JobLauncher.resolved(o);
         options.put("best-per", o.bestPer == null ? null : o.bestPer.option()); // the grid file's name, not the enum's
@@ -241,8 +256,8 @@ public final class GridJob {
             }
             Supplier<LaesModel> memo = () -> laes[0] != null ? laes[0]
                     : (laes[0] = FinetuneStart.laesOf(train, batches, fo.training.hidden, stages));
-            MultiLayerNetwork net = FinetuneStart.startingNetwork(fo, initModel, FinetuneStart.factory(fo, memo), sc, train, batches,
-                    stages, conf);
+            MultiLayerNetwork net = FinetuneStart.startingNetwork(fo, fo.training.init == null ? null : initModel,
+                    FinetuneStart.factory(fo, memo), sc, train, batches, stages, conf);
             FinetuneStart.checkShape(net, fo);
             out.put(scheme(fo), NetworkBroadcast.toBytes(net, false));
         }

@@ -273,6 +273,8 @@ class FinetuneJobTest extends SparkTestBase {
                 bad, before, "--init " + otherSize, "--memory-size 16", "--hidden 8");
         assertInputError(capture(() -> finetune(small("--out", o, "--init", otherJob))),
                 bad, before, "--init " + otherJob, "the output of prepare");
+        assertInputError(capture(() -> finetune(small("--out", o, "--init", otherJob, "--init-scheme", "orthogonal"))),
+                bad, before, "--init " + otherJob, "is a LAES start", "--init-scheme orthogonal");
         assertInputError(capture(() -> finetune(small("--out", o, "--epochs", "0"))), bad, before, "--epochs 0", "at least 1");
         assertInputError(capture(() -> finetune(small("--out", o, "--batch-size", "0"))), bad, before, "--batch-size 0");
         assertInputError(capture(() -> finetune(small("--out", o, "--model", "gru"))), bad, before, "--model gru", "unknown");
