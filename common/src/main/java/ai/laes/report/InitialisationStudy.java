@@ -11,7 +11,7 @@ import ai.laes.train.Evaluator;
 import ai.laes.train.LeastSquaresReadout;
 import ai.laes.data.SequenceView;
 import ai.laes.laes.LaesModel;
-import ai.laes.lmn.LmnNetworks;
+import ai.laes.train.RecurrentClassifiers;
 import ai.laes.lmn.init.LmnInitializer;
 import ai.laes.spark.Stages;
 import org.apache.spark.api.java.JavaRDD;
@@ -41,7 +41,7 @@ public final class InitialisationStudy {
     public static List<Outcome> run(LaesModel laes, JavaRDD<LabeledImage> train, JavaRDD<LabeledImage> test,
             List<LabeledImage> probe, SequenceView view, long seed, Stages stages, JavaSparkContext sc) {
         int p = laes.memorySize();
-        LmnNetworks.Settings settings = LmnNetworks.Settings.reference();
+        RecurrentClassifiers.Settings settings = RecurrentClassifiers.Settings.reference();
         settings.hidden = p;
         settings.memory = p;
         settings.seed = seed;
@@ -52,7 +52,7 @@ public final class InitialisationStudy {
         int[] labels = probe.stream().mapToInt(LabeledImage::label).toArray();
         List<Outcome> out = new ArrayList<>();
         schemes.forEach((name, init) -> {
-            MultiLayerNetwork net = LmnNetworks.lmnClassifier(settings);
+            MultiLayerNetwork net = RecurrentClassifiers.lmnClassifier(settings);
             init.initialise(net, 0);
             double accuracy = stages.run("report: readout " + name, () -> readoutAccuracy(net, train, test, view, sc));
             double[] norms = stages.run("report: gradient probe " + name,
@@ -60,7 +60,7 @@ public final class InitialisationStudy {
             out.add(new Outcome(name, accuracy, norms, net));
             FinetuneStudy.releaseNativeMemory();
         });
-        MultiLayerNetwork lstm = LmnNetworks.lstmClassifier(settings);
+        MultiLayerNetwork lstm = RecurrentClassifiers.lstmClassifier(settings);
         out.add(new Outcome(LSTM, stages.run("report: readout " + LSTM,
                 () -> readoutAccuracy(lstm, train, test, view, sc)), null, lstm));
         return out;

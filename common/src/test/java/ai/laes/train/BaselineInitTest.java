@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
 
-import ai.laes.lmn.LmnNetworks;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -22,7 +21,7 @@ class BaselineInitTest {
         double[] b = lstm.getLayer(0).getParam("b").toDoubleVector(); // DL4J gate blocks: input, forget, output, cell
         assertEquals(4 * HIDDEN, b.length);
         for (int i = 0; i < b.length; i++) {
-            double expected = i >= HIDDEN && i < 2 * HIDDEN ? LmnNetworks.LSTM_FORGET_BIAS : 0;
+            double expected = i >= HIDDEN && i < 2 * HIDDEN ? RecurrentClassifiers.LSTM_FORGET_BIAS : 0;
             assertEquals(expected, b[i], 0.0, "bias " + i);
         }
     }
