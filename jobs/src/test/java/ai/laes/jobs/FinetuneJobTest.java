@@ -221,6 +221,10 @@ class FinetuneJobTest extends SparkTestBase {
             JobAssertions.Outcome r = capture(() -> finetune(small("--data", data, "--out", given, "--epochs", "1", "--probe-epochs", "none")));
             assertEquals(0, r.code(), r.stderr());
             JobAssertions.assertNoMachineDetails(dir.resolve("run"), data, given);
+            Map<String, Object> info = RunInfo.readJson(new org.apache.hadoop.fs.Path(dir.resolve("run/run.json").toUri()),
+                    new Configuration());
+            assertEquals(given, ((Map<?, ?>) info.get("options")).get("out"), "run.json records --out as given");
+            assertEquals(data, ((Map<?, ?>) info.get("options")).get("data"), "run.json records --data as given");
         } finally {
             org.apache.commons.io.FileUtils.deleteDirectory(dir.toFile());
         }
