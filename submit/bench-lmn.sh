@@ -4,7 +4,7 @@
 #   submit/bench-lmn.sh [--reps N=5] [--passes P=3] [--openblas PATH]
 #
 # OMP_NUM_THREADS=1, float, batch 64, T 784, input 1, size 128 (sequential MNIST), one thread:
-#   1. ai.laes.lmn.bench.LmnBenchmark with the OpenBLAS bundled with ND4J: ms per batch for
+#   1. ai.laes.train.bench.LmnBenchmark with the OpenBLAS bundled with ND4J: ms per batch for
 #      inference, forward+backward and a full Adam fit step of the LMN, DL4J's LSTM and SimpleRnn,
 #      side by side with ratios, and one 64x128 by 128x128 GEMM with the floor it implies;
 #      then InferenceBatchBenchmark: the LMN's inference ms per example at batch 64 .. 1024;
@@ -51,15 +51,15 @@ fit_figures() {
 }
 
 lmn_fit() { # [extra JVM options...]: the LMN's median fit ms and floor ratios of one JVM
-  "${java_cmd[@]}" "$@" ai.laes.lmn.bench.LmnBenchmark "$reps" 2 lmn 2>/dev/null | fit_figures
+  "${java_cmd[@]}" "$@" ai.laes.train.bench.LmnBenchmark "$reps" 2 lmn 2>/dev/null | fit_figures
 }
 median() { sort -g | awk '{ v[NR] = $1 } END { print (NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2) }'; }
 
 echo "== 1. bundled OpenBLAS (ND4J's): LMN, LSTM, SimpleRnn"
-"${java_cmd[@]}" ai.laes.lmn.bench.LmnBenchmark "$reps" 2 2>/dev/null
+"${java_cmd[@]}" ai.laes.train.bench.LmnBenchmark "$reps" 2 2>/dev/null
 
 echo; echo "== 1b. LMN inference per example by batch size (the readout's and evaluations' batch is chosen from it)"
-"${java_cmd[@]}" ai.laes.lmn.bench.InferenceBatchBenchmark "$reps" 1 2>/dev/null
+"${java_cmd[@]}" ai.laes.train.bench.InferenceBatchBenchmark "$reps" 1 2>/dev/null
 
 system_opts=()
 blas_name=""

@@ -1,6 +1,6 @@
 """The LMN fit step in PyTorch, the baseline of submit/bench-lmn.sh (prints numbers; asserts nothing).
 
-Same shape and step as ai.laes.lmn.bench.LmnBenchmark: float32, batch 64, T 784, input 1, size 128,
+Same shape and step as ai.laes.train.bench.LmnBenchmark: float32, batch 64, T 784, input 1, size 128,
 h_t = tanh(W_xh x_t + W_mh m_{t-1} + b_h), m_t = W_hm h_t + W_mm m_{t-1} + b_m, a softmax readout of
 m_T, cross-entropy, Adam 1e-3; one thread. Prints one line: "torch VERSION fit_ms MEDIAN (all ...)",
 the median process CPU time of REPS steps after WARM warm-up steps.

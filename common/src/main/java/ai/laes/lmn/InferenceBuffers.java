@@ -1,5 +1,7 @@
 package ai.laes.lmn;
 
+import ai.laes.recurrent.Elements;
+import ai.laes.recurrent.NativeMatrix;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;

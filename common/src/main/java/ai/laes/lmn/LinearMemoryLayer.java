@@ -1,5 +1,6 @@
 package ai.laes.lmn;
 
+import ai.laes.recurrent.NativeLayers;
 import ai.laes.io.InputException;
 import org.deeplearning4j.nn.api.ParamInitializer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;

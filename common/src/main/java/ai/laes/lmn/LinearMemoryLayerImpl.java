@@ -1,5 +1,7 @@
 package ai.laes.lmn;
 
+import ai.laes.recurrent.Elements;
+import ai.laes.recurrent.NativeMatrix;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
@@ -24,7 +26,7 @@ import java.util.Map;
 import static ai.laes.lmn.LinearMemoryParamInitializer.W_HM;
 import static ai.laes.lmn.LinearMemoryParamInitializer.W_MM;
 import static ai.laes.lmn.LinearMemoryParamInitializer.W_XH;
-import static ai.laes.lmn.NativeMatrix.gemm;
+import static ai.laes.recurrent.NativeMatrix.gemm;
 import static org.nd4j.linalg.indexing.NDArrayIndex.all;
 import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
 

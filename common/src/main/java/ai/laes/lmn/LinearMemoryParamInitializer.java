@@ -1,5 +1,6 @@
 package ai.laes.lmn;
 
+import ai.laes.recurrent.KeyedParamInitializer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.weights.IWeightInit;

@@ -23,7 +23,7 @@ public final class LmnArtifacts {
     private LmnArtifacts() {
     }
 
-    /** Writes {@code net} (an {@code LmnNetworks} classifier) as {@code dir/NAME.zip} and {@code dir/NAME/*.npy}. */
+    /** Writes {@code net} (an LMN classifier) as {@code dir/NAME.zip} and {@code dir/NAME/*.npy}. */
     public static void write(MultiLayerNetwork net, Path dir, String name, Configuration conf) {
         Path zip = new Path(dir, name + ".zip");
         try (OutputStream out = FileSystems.of(zip, conf).create(zip, true)) {

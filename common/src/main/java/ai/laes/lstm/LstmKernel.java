@@ -1,6 +1,6 @@
 package ai.laes.lstm;
 
-import ai.laes.lmn.Elements;
+import ai.laes.recurrent.Elements;
 import org.nd4j.linalg.api.buffer.DataType;
 
 import java.nio.DoubleBuffer;

@@ -1,7 +1,7 @@
 package ai.laes.lstm;
 
 import ai.laes.io.InputException;
-import ai.laes.lmn.NativeLayers;
+import ai.laes.recurrent.NativeLayers;
 import org.deeplearning4j.nn.api.Layer;
 import org.deeplearning4j.nn.api.ParamInitializer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;

@@ -1,7 +1,7 @@
 package ai.laes.lstm;
 
-import ai.laes.lmn.Elements;
-import ai.laes.lmn.NativeMatrix;
+import ai.laes.recurrent.Elements;
+import ai.laes.recurrent.NativeMatrix;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
@@ -14,7 +14,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 import java.util.Arrays;
 
-import static ai.laes.lmn.NativeMatrix.gemm;
+import static ai.laes.recurrent.NativeMatrix.gemm;
 import static ai.laes.lstm.LstmParamInitializer.B;
 import static ai.laes.lstm.LstmParamInitializer.RW;
 import static ai.laes.lstm.LstmParamInitializer.W;

@@ -1,6 +1,6 @@
 package ai.laes.lstm;
 
-import ai.laes.lmn.KeyedParamInitializer;
+import ai.laes.recurrent.KeyedParamInitializer;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.weights.IWeightInit;

@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import ai.laes.data.LabeledImage;
-import ai.laes.lmn.LmnNetworks;
+import ai.laes.train.RecurrentClassifiers;
 import ai.laes.spark.Stages;
 import ai.laes.train.Batches;
 import ai.laes.train.EpochPlan;
@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * Fine-tuning of each initialised classifier as the fine-tune job does it, from the readout the reference gives it
  * (LMN-LAES its least-squares readout, the others a random one, {@link ReadoutScheme#defaultFor}):
  * parameter averaging with Adam at the budget's learning rate, the reference weight decay and clip norm
- * ({@link LmnNetworks.Settings#reference()}) and the budget's orthogonality penalty (LMN-orthogonal) and memory
+ * ({@link RecurrentClassifiers.Settings#reference()}) and the budget's orthogonality penalty (LMN-orthogonal) and memory
  * detach probability (the LMNs), in the loop of the fine-tune job ({@link FineTuning}). The test accuracy is that of
  * the network with the lowest validation loss among the start (epoch 0) and the completed epochs. A run whose loss
  * or parameters stop being finite ({@link TrainingDiverged}) ends there and is reported as diverged, keeping the
@@ -73,7 +73,7 @@ public final class FinetuneStudy {
     public static List<Run> run(String task, List<InitialisationStudy.Outcome> outcomes, JavaRDD<LabeledImage> train,
             long trainCount, JavaRDD<LabeledImage> validation, JavaRDD<LabeledImage> test, GradientProbe probe,
             Batches batches, ReportBudget budget, long seed, Stages stages, JavaSparkContext sc) {
-        LmnNetworks.Settings reference = LmnNetworks.Settings.reference();
+        RecurrentClassifiers.Settings reference = RecurrentClassifiers.Settings.reference();
         FineTuning.Data data = new FineTuning.Data(train, trainCount, validation, batches);
         List<Run> runs = new ArrayList<>();
         for (InitialisationStudy.Outcome o : outcomes) {

@@ -11,7 +11,7 @@ import ai.laes.train.Evaluator;
 import ai.laes.train.LeastSquaresReadout;
 import ai.laes.data.SequenceView;
 import ai.laes.laes.LaesModel;
-import ai.laes.lmn.LmnNetworks;
+import ai.laes.train.RecurrentClassifiers;
 import ai.laes.lmn.init.LmnInitializer;
 import ai.laes.spark.Stages;
 import org.apache.spark.api.java.JavaRDD;
@@ -22,7 +22,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
  * The LMN classifier (hidden = memory = p) under the LAES, orthogonal and random initialisations, and the
  * LSTM baseline (hidden p): each gets the least-squares readout of its final state as output layer
  * ({@link LeastSquaresReadout}); then its test accuracy. The LMN baselines and the LSTM are drawn as the reference
- * draws them ({@link LmnInitializer#orthogonal}, {@link LmnInitializer#random}, {@link LmnNetworks#lstmClassifier}).
+ * draws them ({@link LmnInitializer#orthogonal}, {@link LmnInitializer#random}, {@link RecurrentClassifiers#lstmClassifier}).
  * The gradient probe of claim (2) runs during fine-tuning ({@link FinetuneStudy}), on the network it starts from.
  */
 public final class InitialisationStudy {
@@ -45,7 +45,7 @@ public final class InitialisationStudy {
     public static List<Outcome> run(LaesModel laes, JavaRDD<LabeledImage> train, JavaRDD<LabeledImage> test,
             SequenceView view, long seed, Stages stages, JavaSparkContext sc) {
         int p = laes.memorySize();
-        LmnNetworks.Settings settings = LmnNetworks.Settings.reference();
+        RecurrentClassifiers.Settings settings = RecurrentClassifiers.Settings.reference();
         settings.hidden = p;
         settings.memory = p;
         settings.seed = seed;
@@ -55,13 +55,13 @@ public final class InitialisationStudy {
         schemes.put(LMN_RANDOM, LmnInitializer.random(seed));
         List<Outcome> out = new ArrayList<>();
         schemes.forEach((name, init) -> {
-            MultiLayerNetwork net = LmnNetworks.lmnClassifier(settings);
+            MultiLayerNetwork net = RecurrentClassifiers.lmnClassifier(settings);
             init.initialise(net, 0);
             double accuracy = stages.run("report: readout " + name, () -> readoutAccuracy(net, train, test, view, sc));
             out.add(new Outcome(name, accuracy, net));
             FinetuneStudy.releaseNativeMemory();
         });
-        MultiLayerNetwork lstm = LmnNetworks.lstmClassifier(settings);
+        MultiLayerNetwork lstm = RecurrentClassifiers.lstmClassifier(settings);
         out.add(new Outcome(LSTM, stages.run("report: readout " + LSTM,
                 () -> readoutAccuracy(lstm, train, test, view, sc)), lstm));
         return out;

@@ -38,7 +38,7 @@ public final class MemoryGradients {
         bo = asDouble(output.getParam("b"));
     }
 
-    /** The parameters of an LMN classifier built by {@code LmnNetworks.lmnClassifier} (layer 0 memory, layer 1 output). */
+    /** The parameters of an LMN classifier built by {@code RecurrentClassifiers.lmnClassifier} (layer 0 memory, layer 1 output). */
     public static MemoryGradients of(MultiLayerNetwork net) {
         return new MemoryGradients(LinearMemoryLayerImpl.unwrapped(net.getLayer(0)), net.getLayer(1));
     }

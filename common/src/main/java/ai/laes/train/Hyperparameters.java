@@ -80,9 +80,9 @@ public record Hyperparameters(double learningRate, double weightDecay, double cl
         return out;
     }
 
-    /** Settings of the {@code LmnNetworks} classifiers: input size, recurrent size (hidden = memory), these hyperparameters, seed. */
-    public ai.laes.lmn.LmnNetworks.Settings settings(int inputs, int size, int classes, long seed) {
-        ai.laes.lmn.LmnNetworks.Settings s = ai.laes.lmn.LmnNetworks.Settings.reference();
+    /** Settings of the {@code RecurrentClassifiers} classifiers: input size, recurrent size (hidden = memory), these hyperparameters, seed. */
+    public RecurrentClassifiers.Settings settings(int inputs, int size, int classes, long seed) {
+        RecurrentClassifiers.Settings s = RecurrentClassifiers.Settings.reference();
         s.nIn = inputs;
         s.hidden = size;
         s.memory = size;

@@ -28,12 +28,12 @@ import scala.Tuple2;
  * m y^T) and set as the output layer's W and b. Every initialiser gets it, so comparisons are fair.
  */
 public final class LeastSquaresReadout {
-    /** Index of the output layer in the classifiers of {@code LmnNetworks}. */
+    /** Index of the output layer in the classifiers of {@code RecurrentClassifiers}. */
     static final int OUTPUT = 1;
     /**
      * Sequences per inference pass on the executors, here and in every evaluation (readout fitting,
      * validation, test): the LMN forward without a tape costs per example, measured by
-     * {@code ai.laes.lmn.bench.InferenceBatchBenchmark} (one thread, float, T 784, size 128, thread CPU
+     * {@code ai.laes.train.bench.InferenceBatchBenchmark} (one thread, float, T 784, size 128, thread CPU
      * time, 5 round-robin repetitions, 2-core Xeon shared with other processes), 1.17 ms at batch 64,
      * 0.99 at 128, 0.92 at 256, 0.92 at 512, 0.93 at 1024: 0.78x of batch 64 from 256 on, flat
      * beyond. 256 takes that gain with the smallest output buffer (b T nM floats: 103 MB at size 128;

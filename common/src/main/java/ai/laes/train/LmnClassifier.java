@@ -2,12 +2,11 @@ package ai.laes.train;
 
 import java.util.function.LongFunction;
 
-import ai.laes.lmn.LmnNetworks;
 import ai.laes.lmn.init.LmnInitializer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 /**
- * The LMN classifier of {@link LmnNetworks} (functional size = memory size), trained with the same
+ * The LMN classifier of {@link RecurrentClassifiers} (functional size = memory size), trained with the same
  * hyperparameters as the LSTM baseline and initialised by one of the schemes of laes-math.md
  * section 3, chosen per seed.
  */
@@ -26,7 +25,7 @@ public final class LmnClassifier implements ModelFactory {
 
     @Override
     public MultiLayerNetwork create(long seed) {
-        MultiLayerNetwork net = LmnNetworks.lmnClassifier(hyper.settings(inputs, size, ai.laes.data.MnistImages.CLASSES, seed));
+        MultiLayerNetwork net = RecurrentClassifiers.lmnClassifier(hyper.settings(inputs, size, ai.laes.data.MnistImages.CLASSES, seed));
         scheme.apply(seed).initialise(net, 0);
         return net;
     }

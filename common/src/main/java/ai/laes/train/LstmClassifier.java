@@ -1,6 +1,5 @@
 package ai.laes.train;
 
-import ai.laes.lmn.LmnNetworks;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 /** The LSTM baseline: LSTM(k -> hidden, tanh), its last step, a softmax output trained with cross-entropy; float32. */
@@ -19,6 +18,6 @@ public final class LstmClassifier implements ModelFactory {
 
     @Override
     public MultiLayerNetwork create(long seed) {
-        return LmnNetworks.lstmClassifier(hyper.settings(inputs, hidden, classes, seed));
+        return RecurrentClassifiers.lstmClassifier(hyper.settings(inputs, hidden, classes, seed));
     }
 }

@@ -1,5 +1,6 @@
 package ai.laes.lmn;
 
+import ai.laes.recurrent.Elements;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

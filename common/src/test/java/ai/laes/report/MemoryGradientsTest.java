@@ -3,7 +3,7 @@ package ai.laes.report;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.laes.lmn.LmnNetworks;
+import ai.laes.train.RecurrentClassifiers;
 import ai.laes.lmn.init.LmnInitializer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
@@ -17,13 +17,13 @@ class MemoryGradientsTest {
     static final int[] LABELS = {2, 0, 1};
 
     static MultiLayerNetwork network(LmnInitializer init) {
-        LmnNetworks.Settings s = LmnNetworks.Settings.reference();
+        RecurrentClassifiers.Settings s = RecurrentClassifiers.Settings.reference();
         s.hidden = P;
         s.memory = P;
         s.classes = 3;
         s.dataType = DataType.DOUBLE;
         s.seed = 7;
-        MultiLayerNetwork net = LmnNetworks.lmnClassifier(s);
+        MultiLayerNetwork net = RecurrentClassifiers.lmnClassifier(s);
         init.initialise(net, 0);
         // non-zero biases, so that every term of the recursion is exercised
         net.getLayer(1).getParam("b").assign(Nd4j.create(new double[] {0.3, -0.2, 0.1}, new long[] {1, 3}));

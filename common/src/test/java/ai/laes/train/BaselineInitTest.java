@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.function.LongFunction;
 
 import ai.laes.lmn.LinearMemoryParamInitializer;
-import ai.laes.lmn.LmnNetworks;
 import ai.laes.lmn.init.LmnInitializer;
 import ai.laes.lmn.init.LmnParameters;
 import ai.laes.lstm.LstmReferenceInit;
@@ -66,12 +65,12 @@ class BaselineInitTest {
     }
 
     static MultiLayerNetwork lmn(LmnInitializer init) {
-        LmnNetworks.Settings s = LmnNetworks.Settings.reference();
+        RecurrentClassifiers.Settings s = RecurrentClassifiers.Settings.reference();
         s.nIn = N_IN;
         s.hidden = HIDDEN;
         s.memory = MEMORY;
         s.dataType = DataType.DOUBLE;
-        MultiLayerNetwork net = LmnNetworks.lmnClassifier(s);
+        MultiLayerNetwork net = RecurrentClassifiers.lmnClassifier(s);
         init.initialise(net, 0);
         return net;
     }
@@ -145,12 +144,12 @@ class BaselineInitTest {
         Block forget = new Block("b, forget block", LstmReferenceInit.FORGET_BIAS, LstmReferenceInit.SCALE);
         Block otherBias = new Block("b, other blocks", 0, LstmReferenceInit.SCALE * Math.sqrt(2));
         for (long seed : SEEDS) {
-            LmnNetworks.Settings s = LmnNetworks.Settings.reference();
+            RecurrentClassifiers.Settings s = RecurrentClassifiers.Settings.reference();
             s.nIn = nIn;
             s.hidden = n;
             s.seed = seed;
             s.dataType = DataType.DOUBLE;
-            MultiLayerNetwork lstm = LmnNetworks.lstmClassifier(s);
+            MultiLayerNetwork lstm = RecurrentClassifiers.lstmClassifier(s);
             w.add(seed, lstm.getLayer(0).getParam("W").dup().data().asDouble());
             rw.add(seed, lstm.getLayer(0).getParam("RW").dup().data().asDouble());
             double[] b = lstm.getLayer(0).getParam("b").toDoubleVector(); // our blocks [g | f | o | i]

@@ -3,7 +3,6 @@ package ai.laes.train;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.laes.lmn.LmnNetworks;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -15,11 +14,11 @@ import org.nd4j.linalg.factory.Nd4j;
 class HyperparametersTest {
     @Test
     void learningRateReachesTheWrappedRecurrentLayer() {
-        LmnNetworks.Settings s = LmnNetworks.Settings.reference();
+        RecurrentClassifiers.Settings s = RecurrentClassifiers.Settings.reference();
         s.hidden = 6;
         s.memory = 6;
         s.learningRate = 1e-2;
-        MultiLayerNetwork built = LmnNetworks.lmnClassifier(s);
+        MultiLayerNetwork built = RecurrentClassifiers.lmnClassifier(s);
         MultiLayerNetwork tiny = new Hyperparameters(1e-9, 0, 0).applyTo(built);
         assertEquals(0.0, tiny.params().sub(built.params()).amaxNumber().doubleValue(), 0.0, "same parameters");
         INDArray x = Nd4j.rand(DataType.FLOAT, 8, 1, 12);

@@ -3,7 +3,6 @@ package ai.laes.train;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import ai.laes.lmn.LmnNetworks;
 import ai.laes.lmn.init.LmnInitializer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
@@ -16,14 +15,14 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 class LmnStateProbeTest {
     @Test
     void lastStepMatchesTheOutputLayerGradientAndEarlierStepsAreFinite() {
-        LmnNetworks.Settings s = LmnNetworks.Settings.reference();
+        RecurrentClassifiers.Settings s = RecurrentClassifiers.Settings.reference();
         s.nIn = 1;
         s.hidden = 6;
         s.memory = 6;
         s.dataType = DataType.DOUBLE;
         s.clipNorm = 0;
         s.weightDecay = 0;
-        MultiLayerNetwork net = LmnNetworks.lmnClassifier(s);
+        MultiLayerNetwork net = RecurrentClassifiers.lmnClassifier(s);
         LmnInitializer.orthogonal(7).initialise(net, 0);
         int b = 5;
         int t = 9;

@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * network with the lowest validation loss, the start (epoch 0) included, is evaluated on the test split.
  *
  * <p>Outputs: {@code metrics.jsonl} (one line per epoch), {@code gradients.csv}
- * ({@code epoch,iteration,t,norm}), {@code checkpoints/epoch-NNN.{zip,json}},
+ * ({@code epoch,iteration,t,norm}), their pictures {@code curves.png} and (when it probed) {@code gradients.png}
+ * ({@link FinetuneCharts}), {@code checkpoints/epoch-NNN.{zip,json}},
  * {@code model/best.zip}, {@code model/final.zip}, {@code evaluation.json}, {@code run.json},
  * {@code _SUCCESS}. Until the commit everything lives in {@code .NAME.inprogress} beside
  * {@code --out} ({@link AtomicOutput#resumable}); {@code --resume} continues there from the newest
@@ -109,6 +110,7 @@ public final class FinetuneJob {
             Evaluator.Result tested = stages.run("fine-tune: test",
                     () -> Evaluator.evaluate(sc, bestNet, test, batches, o.training.evalBatchSize));
             RunInfo.writeJson(out.file("evaluation.json"), conf, EvaluationJson.of(tested, bestEpoch, result.progress().bestValLoss()));
+            stages.run("fine-tune: pictures", () -> store.draw(bestEpoch));
 
             recordInputs(info, o.training, prepared, initModel, conf);
             info.put("rows", Map.of("train", trainCount));

@@ -30,7 +30,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
  * The fine-tune job's {@link FineTuning.Store}: every completed epoch becomes a checkpoint (the start is epoch 0,
  * with {@code initial.json}), a {@code metrics.jsonl} line (epochs 1..E) and, when it is the best so far,
  * {@code model/best.zip}; the probed epochs add their ||dL/dm_t|| to {@code gradients.csv}; a diverged epoch stops
- * the run, naming the last good checkpoint.
+ * the run, naming the last good checkpoint. At the end it draws what the files hold ({@link #draw}).
  */
 final class FinetuneStore implements FineTuning.Store {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -119,6 +119,11 @@ final class FinetuneStore implements FineTuning.Store {
             stages.run(String.format(Locale.ROOT, "fine-tune epoch %d/%d: gradient probe", epoch, options.training.epochs),
                     () -> gradients.append(probeLines(probe, net, plan, batches, epoch)));
         }
+    }
+
+    /** Draws curves.png and, when an epoch was probed, gradients.png ({@link FinetuneCharts}) from the files so far. */
+    void draw(int bestEpoch) {
+        FinetuneCharts.draw(work, bestEpoch, gradients.lines(), conf);
     }
 
     static List<String> probeLines(StateGradientProbe probe, MultiLayerNetwork net, EpochPlan plan, Batches batches, int epoch) {

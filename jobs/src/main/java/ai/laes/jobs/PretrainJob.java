@@ -22,7 +22,7 @@ import ai.laes.laes.Laes;
 import ai.laes.laes.LaesModel;
 import ai.laes.laes.ReconstructionError;
 import ai.laes.lmn.LmnArtifacts;
-import ai.laes.lmn.LmnNetworks;
+import ai.laes.train.RecurrentClassifiers;
 import ai.laes.lmn.init.LmnInitializer;
 import ai.laes.train.Batches;
 import ai.laes.train.Evaluator;
@@ -115,12 +115,12 @@ public final class PretrainJob {
      */
     static Map<String, Object> initialisedLmn(JavaSparkContext sc, Stages stages, LaesModel model, SequenceView view,
             JavaRDD<LabeledImage> train, JavaRDD<LabeledImage> test, AtomicOutput out, Configuration conf) {
-        LmnNetworks.Settings settings = LmnNetworks.Settings.reference();
+        RecurrentClassifiers.Settings settings = RecurrentClassifiers.Settings.reference();
         settings.nIn = model.inputSize();
         settings.hidden = model.memorySize();
         settings.memory = model.memorySize();
         settings.seed = LMN_SEED;
-        MultiLayerNetwork lmn = LmnNetworks.lmnClassifier(settings);
+        MultiLayerNetwork lmn = RecurrentClassifiers.lmnClassifier(settings);
         LmnInitializer.laes(model.a(), model.b(), model.mu()).initialise(lmn, 0);
         Batches batches = new Batches(view, 0);
         stages.run("LMN: least-squares readout", () -> LeastSquaresReadout.fit(sc, lmn, train, batches));

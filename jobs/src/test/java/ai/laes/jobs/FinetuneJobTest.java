@@ -76,6 +76,8 @@ class FinetuneJobTest extends SparkTestBase {
             assertTrue(Files.isRegularFile(out.resolve(f)), f);
         }
         assertFalse(Files.exists(tmp.resolve(".run.inprogress")), "the in-progress directory was committed");
+        FinetuneChartsTest.assertPng(out.resolve(FinetuneCharts.CURVES));
+        FinetuneChartsTest.assertPng(out.resolve(FinetuneCharts.GRADIENTS));
 
         List<JsonNode> metrics = new ArrayList<>();
         for (String line : Files.readAllLines(out.resolve("metrics.jsonl"))) {
@@ -169,6 +171,8 @@ class FinetuneJobTest extends SparkTestBase {
         assertEquals(start, ev.get("best_val_loss").asDouble(), 0.0);
         assertTrue(ev.get("chosen").asText().contains("epoch 0"), ev.toString());
         assertEquals(params(o.resolve("checkpoints/epoch-000.zip")), params(o.resolve("model/best.zip")));
+        FinetuneChartsTest.assertPng(o.resolve(FinetuneCharts.CURVES));
+        assertFalse(Files.exists(o.resolve(FinetuneCharts.GRADIENTS)), "--probe-epochs none: no gradients.png");
 
         Map<String, Object> info = RunInfo.readJson(new org.apache.hadoop.fs.Path(o.resolve("run.json").toUri()), new Configuration());
         Map<?, ?> options = (Map<?, ?>) info.get("options");
@@ -221,6 +225,10 @@ class FinetuneJobTest extends SparkTestBase {
             JobAssertions.Outcome r = capture(() -> finetune(small("--data", data, "--out", given, "--epochs", "1", "--probe-epochs", "none")));
             assertEquals(0, r.code(), r.stderr());
             JobAssertions.assertNoMachineDetails(dir.resolve("run"), data, given);
+            Map<String, Object> info = RunInfo.readJson(new org.apache.hadoop.fs.Path(dir.resolve("run/run.json").toUri()),
+                    new Configuration());
+            assertEquals(given, ((Map<?, ?>) info.get("options")).get("out"), "run.json records --out as given");
+            assertEquals(data, ((Map<?, ?>) info.get("options")).get("data"), "run.json records --data as given");
         } finally {
             org.apache.commons.io.FileUtils.deleteDirectory(dir.toFile());
         }

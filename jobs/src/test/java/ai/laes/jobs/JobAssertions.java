@@ -60,7 +60,7 @@ public final class JobAssertions {
     }
 
     /** Text outputs scanned by {@link #assertNoMachineDetails}. */
-    private static final List<String> TEXT = List.of(".json", ".jsonl", ".csv", ".html");
+    private static final List<String> TEXT = List.of(".json", ".jsonl", ".csv", ".html", ".conf");
 
     /**
      * Asserts that no text output under {@code root} (any Hadoop FileSystem) mentions the machine it
@@ -71,6 +71,12 @@ public final class JobAssertions {
      */
     static void assertNoMachineDetails(org.apache.hadoop.fs.FileSystem fs, org.apache.hadoop.fs.Path root, List<String> userPaths)
             throws IOException {
+        assertNoMachineDetails(fs, root, userPaths, java.util.Map.of());
+    }
+
+    /** {@link #assertNoMachineDetails} that also looks for each of {@code more} (what it is to a pattern). */
+    private static void assertNoMachineDetails(org.apache.hadoop.fs.FileSystem fs, org.apache.hadoop.fs.Path root,
+            List<String> userPaths, java.util.Map<String, java.util.regex.Pattern> more) throws IOException {
         java.util.Map<String, String> secrets = new java.util.LinkedHashMap<>();
         for (String key : List.of("user.dir", "java.home", "user.home", "org.bytedeco.javacpp.cachedir", "maven.repo.local",
                 "laes.root")) {
@@ -90,6 +96,7 @@ public final class JobAssertions {
         if (!host.equals("localhost")) {
             words.put("host name", java.util.regex.Pattern.compile("\\b" + java.util.regex.Pattern.quote(host) + "\\b"));
         }
+        words.putAll(more);
         int scanned = 0;
         org.apache.hadoop.fs.RemoteIterator<org.apache.hadoop.fs.LocatedFileStatus> files = fs.listFiles(root, true);
         while (files.hasNext()) {
@@ -113,6 +120,26 @@ public final class JobAssertions {
             }
         }
         assertTrue(scanned > 0, "no text output under " + root);
+    }
+
+    /**
+     * An absolute path into a machine's home or working folders ({@code /work/}, {@code /root/}, {@code /home/},
+     * {@code /tmp/}, ...), also after {@code file:}, but not the path part of a web address.
+     */
+    static final java.util.regex.Pattern MACHINE_FOLDER =
+            java.util.regex.Pattern.compile("(?<![\\w.~/-])/(?:work|root|home|tmp|Users|mnt|private|var/folders)/");
+
+    /**
+     * {@link #assertNoMachineDetails} for files committed to the repository (e.g. submit/results), which no user
+     * chose: also no absolute path into a machine's folders ({@link #MACHINE_FOLDER}) and no mention of the checkout.
+     */
+    static void assertNoMachinePaths(Path root) throws IOException {
+        java.util.Map<String, java.util.regex.Pattern> more = new java.util.LinkedHashMap<>();
+        more.put("absolute path of a machine's folder", MACHINE_FOLDER);
+        Path checkout = Path.of(System.getProperty("user.dir")).toAbsolutePath().getParent();
+        more.put("checkout", java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(checkout.toString())));
+        org.apache.hadoop.fs.Path r = new org.apache.hadoop.fs.Path(root.toUri());
+        assertNoMachineDetails(r.getFileSystem(new org.apache.hadoop.conf.Configuration()), r, List.of(), more);
     }
 
     /** {@link #assertNoMachineDetails} for a local output directory given by the user as {@code userPaths}. */

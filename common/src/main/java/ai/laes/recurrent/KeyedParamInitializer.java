@@ -1,4 +1,4 @@
-package ai.laes.lmn;
+package ai.laes.recurrent;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,11 +1,11 @@
-package ai.laes.lmn.bench;
+package ai.laes.train.bench;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.Arrays;
 
 import ai.laes.lmn.LinearMemoryParamInitializer;
-import ai.laes.lmn.LmnNetworks;
+import ai.laes.train.RecurrentClassifiers;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -38,11 +38,11 @@ public final class InferenceBatchBenchmark {
         int[] sizes = Arrays.stream((args.length > 2 ? args[2] : "64,128,256,512,1024").split(","))
                 .mapToInt(Integer::parseInt).toArray();
         Nd4j.setDefaultDataTypes(DataType.FLOAT, DataType.FLOAT);
-        LmnNetworks.Settings s = LmnNetworks.Settings.reference();
+        RecurrentClassifiers.Settings s = RecurrentClassifiers.Settings.reference();
         s.nIn = N_IN;
         s.hidden = P;
         s.memory = P;
-        MultiLayerNetwork net = LmnNetworks.lmnClassifier(s);
+        MultiLayerNetwork net = RecurrentClassifiers.lmnClassifier(s);
         MultiLayerNetwork laesStart = net.clone();
         laesStart.getLayer(0).getParam(LinearMemoryParamInitializer.W_MH).assign(0);
         laesStart.getLayer(0).getParam(LinearMemoryParamInitializer.W_HM).assign(Nd4j.eye(P));

@@ -1,4 +1,4 @@
-package ai.laes.lmn;
+package ai.laes.recurrent;
 
 import org.bytedeco.javacpp.DoublePointer;
 import org.bytedeco.javacpp.FloatPointer;
@@ -82,8 +82,8 @@ public abstract class Elements {
      * nor written, and false is returned: the check is one vectorised comparison of the step against
      * zeros, bitwise, so a -0 or NaN counts as non-zero and is copied.
      */
-    static boolean ncwStepToRows(INDArray ncw, Elements src, int t, Elements dst, int start, int ld, float[] scratch,
-                                 FloatBuffer zeros) {
+    public static boolean ncwStepToRows(INDArray ncw, Elements src, int t, Elements dst, int start, int ld,
+                                        float[] scratch, FloatBuffer zeros) {
         int b = (int) ncw.size(0), n = (int) ncw.size(1);
         int s0 = (int) ncw.stride(0), s1 = (int) ncw.stride(1), s2 = (int) ncw.stride(2);
         FloatBuffer srcF = src.floats(), dstF = dst.floats();
@@ -133,8 +133,8 @@ public abstract class Elements {
      * one plain array loop, one bulk write of d's span (the columns between its rows go back unchanged),
      * since a bulk transfer per row cost as much as the arithmetic. DOUBLE ignores them.
      */
-    static void timesTanhDerivative(Elements d, int dStart, int dLd, Elements h, int hStart, int hLd, int rows, int cols,
-                                    float[] scratchD, float[] scratchH) {
+    public static void timesTanhDerivative(Elements d, int dStart, int dLd, Elements h, int hStart, int hLd, int rows,
+                                           int cols, float[] scratchD, float[] scratchH) {
         FloatBuffer df = d.floats(), hf = h.floats();
         if (df != null && hf != null) {
             int dSpan = span(rows, cols, dLd);
@@ -187,8 +187,8 @@ public abstract class Elements {
      * and one bulk write of the dense block if h is dense too (else one per row): a bulk transfer per
      * row of 128 cost about as much as the tanh of its elements.
      */
-    static void tanhFloat(Elements z, int zStart, int zLd, Elements h, int hStart, int hLd, int rows, int cols,
-                          float[] scratch, float[] dense) {
+    public static void tanhFloat(Elements z, int zStart, int zLd, Elements h, int hStart, int hLd, int rows, int cols,
+                                 float[] scratch, float[] dense) {
         tanhFloat(z, zStart, zLd, h, hStart, hLd, rows, cols, scratch, dense, null);
     }
 
@@ -199,8 +199,8 @@ public abstract class Elements {
      * element either way, AMD EPYC), where a per-row loop adding the vector took 7 ns and ND4J's
      * {@code addiRowVector} over the block afterwards 1.2-1.7 ns.
      */
-    static void tanhFloat(Elements z, int zStart, int zLd, Elements h, int hStart, int hLd, int rows, int cols,
-                          float[] scratch, float[] dense, float[] plus) {
+    public static void tanhFloat(Elements z, int zStart, int zLd, Elements h, int hStart, int hLd, int rows, int cols,
+                                 float[] scratch, float[] dense, float[] plus) {
         FloatBuffer zf = z.floats(), hf = h.floats();
         int n = rows * cols;
         if (zLd == cols) {

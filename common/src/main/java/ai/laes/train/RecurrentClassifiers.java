@@ -1,6 +1,7 @@
-package ai.laes.lmn;
+package ai.laes.train;
 
 import ai.laes.io.InputException;
+import ai.laes.lmn.LinearMemoryLayer;
 import ai.laes.lstm.LstmLayer;
 import ai.laes.lstm.LstmReferenceInit;
 import org.deeplearning4j.nn.conf.GradientNormalization;
@@ -18,8 +19,9 @@ import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /**
- * Sequence classifiers of laes-math.md section 3: recurrent layer -> LastTimeStep -> softmax
- * OutputLayer (MCXENT). The reference setup is Adam(1e-3), weight decay 1e-5, clipping at 10.
+ * Sequence classifiers of laes-math.md section 3, the LMN and the LSTM baseline alike: recurrent layer -> LastTimeStep
+ * -> softmax OutputLayer (MCXENT). The reference setup is Adam(1e-3), weight decay 1e-5, clipping at 10. It builds
+ * both layers, so it sits above both ({@code ai.laes.lmn}, {@code ai.laes.lstm}), which then need not know each other.
  * <ul>
  *   <li>Weight decay is PyTorch's Adam weight_decay, i.e. an L2 term added to the gradient of every
  *       parameter before Adam: DL4J {@code l2} and {@code l2Bias} (not DL4J's decoupled weightDecay).</li>
@@ -28,7 +30,7 @@ import org.nd4j.linalg.lossfunctions.LossFunctions;
  *       the threshold (the same whenever one layer dominates the norm, stricter otherwise).</li>
  * </ul>
  */
-public final class LmnNetworks {
+public final class RecurrentClassifiers {
 
     /** Training settings shared by the LMN and the LSTM baseline. */
     public static final class Settings {
@@ -51,17 +53,17 @@ public final class LmnNetworks {
 
         void validate() {
             if (nIn <= 0 || hidden <= 0 || memory <= 0 || classes < 2) {
-                throw new InputException("LmnNetworks settings: sizes must be positive and classes >= 2, got nIn="
+                throw new InputException("RecurrentClassifiers settings: sizes must be positive and classes >= 2, got nIn="
                         + nIn + " hidden=" + hidden + " memory=" + memory + " classes=" + classes);
             }
             if (!(learningRate > 0) || weightDecay < 0 || clipNorm < 0) {
-                throw new InputException("LmnNetworks settings: need learningRate > 0, weightDecay >= 0, clipNorm >= 0, got "
+                throw new InputException("RecurrentClassifiers settings: need learningRate > 0, weightDecay >= 0, clipNorm >= 0, got "
                         + learningRate + ", " + weightDecay + ", " + clipNorm);
             }
         }
     }
 
-    private LmnNetworks() {
+    private RecurrentClassifiers() {
     }
 
     /** LinearMemoryLayer(nIn -> hidden, memory) -> LastTimeStep -> softmax output. Initialised. */

@@ -1,8 +1,8 @@
-package ai.laes.lmn.bench;
+package ai.laes.train.bench;
 
-import ai.laes.lmn.LmnNetworks;
 import ai.laes.lstm.LstmLayer;
 import ai.laes.lstm.LstmReferenceInit;
+import ai.laes.train.RecurrentClassifiers;
 import org.deeplearning4j.nn.conf.layers.LSTM;
 import org.bytedeco.javacpp.FloatPointer;
 import org.deeplearning4j.nn.conf.layers.recurrent.SimpleRnn;
@@ -43,7 +43,7 @@ public final class LmnBenchmark {
         int reps = args.length > 0 ? Integer.parseInt(args[0]) : 5;
         int warm = args.length > 1 ? Integer.parseInt(args[1]) : 2;
         Nd4j.setDefaultDataTypes(DataType.FLOAT, DataType.FLOAT);
-        LmnNetworks.Settings s = LmnNetworks.Settings.reference();
+        RecurrentClassifiers.Settings s = RecurrentClassifiers.Settings.reference();
         s.nIn = N_IN;
         s.hidden = P;
         s.memory = P;
@@ -51,12 +51,12 @@ public final class LmnBenchmark {
 
         String[] names = {"LMN", "LSTM", "LstmLayer", "SimpleRnn"};
         MultiLayerNetwork[] nets = {
-                LmnNetworks.lmnClassifier(s),
-                LmnNetworks.classifier(s, new LSTM.Builder().nIn(N_IN).nOut(P).activation(Activation.TANH)
+                RecurrentClassifiers.lmnClassifier(s),
+                RecurrentClassifiers.classifier(s, new LSTM.Builder().nIn(N_IN).nOut(P).activation(Activation.TANH)
                         .forgetGateBiasInit(LstmReferenceInit.FORGET_BIAS).build(), P),
-                LmnNetworks.classifier(s, new LstmLayer.Builder().nIn(N_IN).nOut(P)
+                RecurrentClassifiers.classifier(s, new LstmLayer.Builder().nIn(N_IN).nOut(P)
                         .forgetGateBiasInit(LstmReferenceInit.FORGET_BIAS).build(), P),
-                LmnNetworks.classifier(s, new SimpleRnn.Builder().nIn(N_IN).nOut(P).activation(Activation.TANH).build(), P)};
+                RecurrentClassifiers.classifier(s, new SimpleRnn.Builder().nIn(N_IN).nOut(P).activation(Activation.TANH).build(), P)};
         String only = args.length > 2 ? args[2] : "";
         int models = only.equals("lmn") ? 1 : only.equals("lstm") ? 3 : nets.length;
         double[][][] wall = new double[models][3][reps], cpu = new double[models][3][reps];
