@@ -64,13 +64,19 @@ class BaselineInitTest {
         return GAIN * Math.sqrt(2.0 / (fanIn + fanOut));
     }
 
-    static MultiLayerNetwork lmn(LmnInitializer init) {
+    /** Reference settings in double precision, {@code nIn} inputs, {@code hidden} units, {@code memory} memory units. */
+    static RecurrentClassifiers.Settings settings(int nIn, int hidden, int memory, long seed) {
         RecurrentClassifiers.Settings s = RecurrentClassifiers.Settings.reference();
-        s.nIn = N_IN;
-        s.hidden = HIDDEN;
-        s.memory = MEMORY;
+        s.nIn = nIn;
+        s.hidden = hidden;
+        s.memory = memory;
+        s.seed = seed;
         s.dataType = DataType.DOUBLE;
-        MultiLayerNetwork net = RecurrentClassifiers.lmnClassifier(s);
+        return s;
+    }
+
+    static MultiLayerNetwork lmn(LmnInitializer init) {
+        MultiLayerNetwork net = RecurrentClassifiers.lmnClassifier(settings(N_IN, HIDDEN, MEMORY, 42));
         init.initialise(net, 0);
         return net;
     }
@@ -144,12 +150,7 @@ class BaselineInitTest {
         Block forget = new Block("b, forget block", LstmReferenceInit.FORGET_BIAS, LstmReferenceInit.SCALE);
         Block otherBias = new Block("b, other blocks", 0, LstmReferenceInit.SCALE * Math.sqrt(2));
         for (long seed : SEEDS) {
-            RecurrentClassifiers.Settings s = RecurrentClassifiers.Settings.reference();
-            s.nIn = nIn;
-            s.hidden = n;
-            s.seed = seed;
-            s.dataType = DataType.DOUBLE;
-            MultiLayerNetwork lstm = RecurrentClassifiers.lstmClassifier(s);
+            MultiLayerNetwork lstm = RecurrentClassifiers.lstmClassifier(settings(nIn, n, n, seed));
             w.add(seed, lstm.getLayer(0).getParam("W").dup().data().asDouble());
             rw.add(seed, lstm.getLayer(0).getParam("RW").dup().data().asDouble());
             double[] b = lstm.getLayer(0).getParam("b").toDoubleVector(); // our blocks [g | f | o | i]
