@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.FileUtil;
 import org.apache.hadoop.hdfs.MiniDFSCluster;
 import org.apache.hadoop.yarn.client.api.YarnClient;
 import org.apache.hadoop.yarn.conf.YarnConfiguration;
@@ -169,6 +170,7 @@ final class MiniHadoop implements AutoCloseable {
         }
         if (yarn != null) {
             yarn.stop();
+            FileUtil.fullyDelete(yarn.getTestWorkDir()); // its NodeManager's caches and logs, about 0.5 GB per run
         }
         if (dfs != null) {
             dfs.shutdown();
