@@ -8,7 +8,11 @@
 # one). The driver and executors get the project's log4j2 configuration and JavaCPP cache through
 # spark.{driver,executor}.defaultJavaOptions, which Spark prepends to any extraJavaOptions or
 # --driver-java-options of the user's, so both apply; executors of --executor-cores N also get
-# -XX:ActiveProcessorCount=N. The job's exit code is the script's.
+# -XX:ActiveProcessorCount=N. On YARN (master "yarn", from the command line or the properties file)
+# the JVMs that run in containers (the executors; the driver too in cluster mode) get paths relative
+# to the container's working directory instead: the JavaCPP cache ./javacpp, and log4j2.properties,
+# which spark.yarn.dist.files puts there (merged with the user's --files). The job's exit code is
+# the script's.
 
 # shellcheck source=spark-home.sh
 . "$(dirname "${BASH_SOURCE[0]}")/spark-home.sh"
@@ -24,9 +28,33 @@ laes_jvm_quote() {
   esac
 }
 
+# laes_java_options host|container: the JVM options for a JVM on this machine (the checkout's
+# conf/log4j2.properties and JavaCPP cache target/javacpp) or in a YARN container (both relative to
+# the container's working directory, which YARN deletes with the container).
 laes_java_options() {
-  echo "$(laes_jvm_quote "-Dlog4j2.configurationFile=file:$LAES_ROOT/conf/log4j2.properties")" \
-       "$(laes_jvm_quote "-Dorg.bytedeco.javacpp.cachedir=$LAES_ROOT/target/javacpp")"
+  if [ "$1" = container ]; then
+    echo "-Dlog4j2.configurationFile=log4j2.properties -Dorg.bytedeco.javacpp.cachedir=./javacpp"
+  else
+    echo "$(laes_jvm_quote "-Dlog4j2.configurationFile=file:$LAES_ROOT/conf/log4j2.properties")" \
+         "$(laes_jvm_quote "-Dorg.bytedeco.javacpp.cachedir=$LAES_ROOT/target/javacpp")"
+  fi
+}
+
+# laes_property FILE KEY: the value of KEY in a Spark properties file ("key value", "key=value" or
+# "key: value"; the last one wins, as in java.util.Properties), empty when absent.
+laes_property() {
+  [ -f "$1" ] || return 0
+  awk -v key="$2" '
+    /^[ \t]*[#!]/ { next }
+    {
+      line = $0; sub(/^[ \t]+/, "", line)
+      if (index(line, key) != 1) next
+      rest = substr(line, length(key) + 1)
+      if (rest !~ /^([ \t]|=|:|$)/) next
+      sub(/^[ \t]*[=:]?[ \t]*/, "", rest); sub(/[ \t\r]+$/, "", rest)
+      value = rest
+    }
+    END { printf "%s", value }' "$1"
 }
 
 # Builds the shaded jar when it is missing.
@@ -70,16 +98,44 @@ laes_run_job() {
   laes_ensure_jobs_jar
   laes_jar_has_class "$main_class" || laes_die "$LAES_JOBS_JAR has no class $main_class (rebuild: mvn -B -DskipTests package)"
 
-  # Our JVM options go first; a user's own spark.{driver,executor}.defaultJavaOptions is merged.
-  local ours has_props=0 i opt key cores=
-  ours="$(laes_java_options)"
-  local driver_default="spark.driver.defaultJavaOptions=$ours"
-  local executor_default="spark.executor.defaultJavaOptions=$ours"
+  # A first pass finds the master and deploy mode spark-submit will use (the command line's, else
+  # the properties file's): on YARN the container JVMs get container-relative paths.
+  local props="$LAES_ROOT/conf/spark-defaults.conf" has_props=0 master= mode= i opt key next
+  for ((i = 0; i < ${#spark_opts[@]}; i++)); do
+    opt=${spark_opts[$i]} next=${spark_opts[$((i + 1))]:-}
+    case "$opt" in
+      --properties-file) has_props=1; props=$next ;;
+      --properties-file=*) has_props=1; props=${opt#*=} ;;
+      --master) master=$next ;;
+      --master=*) master=${opt#*=} ;;
+      --deploy-mode) mode=$next ;;
+      --deploy-mode=*) mode=${opt#*=} ;;
+      --conf|-c) opt=$next ;&
+      *)
+        case "$opt" in
+          spark.master=*|--conf=spark.master=*) master=${opt#*spark.master=} ;;
+          spark.submit.deployMode=*|--conf=spark.submit.deployMode=*) mode=${opt#*spark.submit.deployMode=} ;;
+        esac ;;
+    esac
+  done
+  [ -n "$master" ] || master="$(laes_property "$props" spark.master)"
+  [ -n "$mode" ] || mode="$(laes_property "$props" spark.submit.deployMode)"
+  local driver_jvm=host executor_jvm=host dist_files=
+  if [ "$master" = yarn ]; then
+    executor_jvm=container
+    [ "$mode" = cluster ] && driver_jvm=container
+    dist_files="spark.yarn.dist.files=$LAES_ROOT/conf/log4j2.properties"
+  fi
+
+  # Our JVM options go first; a user's own spark.{driver,executor}.defaultJavaOptions (and on YARN
+  # spark.yarn.dist.files) is merged.
+  local cores=
+  local driver_default="spark.driver.defaultJavaOptions=$(laes_java_options "$driver_jvm")"
+  local executor_default="spark.executor.defaultJavaOptions=$(laes_java_options "$executor_jvm")"
   local user=()
   for ((i = 0; i < ${#spark_opts[@]}; i++)); do
     opt=${spark_opts[$i]}
     case "$opt" in
-      --properties-file|--properties-file=*) has_props=1; user+=("$opt") ;;
       --executor-cores) cores=${spark_opts[$((i + 1))]:-}; user+=("$opt") ;;
       --executor-cores=*) cores=${opt#*=}; user+=("$opt") ;;
       --conf=spark.executor.cores=*) cores=${opt#--conf=*=}; user+=("$opt") ;;
@@ -88,11 +144,13 @@ laes_run_job() {
         case "$key" in
           spark.driver.defaultJavaOptions=*) driver_default="$driver_default ${key#*=}"; i=$((i + 1)) ;;
           spark.executor.defaultJavaOptions=*) executor_default="$executor_default ${key#*=}"; i=$((i + 1)) ;;
+          spark.yarn.dist.files=*) dist_files="${dist_files:-spark.yarn.dist.files=}${dist_files:+,}${key#*=}"; i=$((i + 1)) ;;
           spark.executor.cores=*) cores=${key#*=}; user+=("$opt") ;;
           *) user+=("$opt") ;;
         esac ;;
       --conf=spark.driver.defaultJavaOptions=*) driver_default="$driver_default ${opt#--conf=*=}" ;;
       --conf=spark.executor.defaultJavaOptions=*) executor_default="$executor_default ${opt#--conf=*=}" ;;
+      --conf=spark.yarn.dist.files=*) dist_files="${dist_files:-spark.yarn.dist.files=}${dist_files:+,}${opt#--conf=*=}" ;;
       *) user+=("$opt") ;;
     esac
   done
@@ -107,6 +165,7 @@ laes_run_job() {
   local cmd=("$spark_home/bin/spark-submit")
   [ "$has_props" = 1 ] || cmd+=(--properties-file "$LAES_ROOT/conf/spark-defaults.conf")
   cmd+=(--conf "$driver_default" --conf "$executor_default")
+  [ -z "$dist_files" ] || cmd+=(--conf "$dist_files")
   cmd+=("${user[@]}" --class "$main_class" "$LAES_JOBS_JAR" "${job_args[@]}")
   [ -n "${LAES_PRINT_COMMAND:-}" ] && laes_log "$(printf '%q ' "${cmd[@]}")"
   exec "${cmd[@]}"

@@ -203,9 +203,22 @@ public final class JobLauncher {
         return null;
     }
 
-    /** Exits the JVM with {@link #execute}'s code; for {@code main}. */
+    /** Ends the JVM with {@link #execute}'s code; for {@code main}. */
     public static <O> void main(String name, O options, String[] args, Job<O> job) {
-        System.exit(execute(name, options, args, job));
+        int code = execute(name, options, args, job);
+        if (code != OK || !insideYarnApplicationMaster()) {
+            System.exit(code);
+        }
+    }
+
+    /**
+     * True when this driver runs inside YARN's application master (cluster mode; the AM sets
+     * spark.yarn.app.id). There a successful {@code main} must return rather than exit: the AM reports
+     * SUCCEEDED when it returns, and System.exit(0) pre-empts that ("Shutdown hook called before final
+     * status was reported": FAILED after a success). A failure still exits, which the AM reports as FAILED.
+     */
+    static boolean insideYarnApplicationMaster() {
+        return System.getProperty("spark.yarn.app.id") != null;
     }
 
     /** The options as a map (long option name without dashes to value), for run.json. */

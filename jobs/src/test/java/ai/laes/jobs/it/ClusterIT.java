@@ -101,11 +101,11 @@ class ClusterIT {
 
             // The LAES on the cluster equals the LAES on local[2] (same data, same deterministic sign convention).
             List<String> pretrain = List.of("--data", out.toString(), "--task", "smnist", "--memory-size", "16", "--limit", "600");
-            Script onCluster = Script.start("pretrain.sh", concat(List.of("--master", MASTER_URL,
+            Script onCluster = Script.start("pretrain.sh", Script.concat(List.of("--master", MASTER_URL,
                     "--executor-cores", "1", "--total-executor-cores", "2", "--executor-memory", "1g", "--",
                     "--out", tmp.resolve("laes-cluster").toString()), pretrain)).await(Duration.ofMinutes(6));
             assertEquals(0, onCluster.exitCode(), onCluster::describe);
-            Script onLocal = Script.start("pretrain.sh", concat(List.of("--master", "local[2]",
+            Script onLocal = Script.start("pretrain.sh", Script.concat(List.of("--master", "local[2]",
                     "--conf", "spark.ui.enabled=false", "--", "--out", tmp.resolve("laes-local").toString()), pretrain)).await(Duration.ofMinutes(6));
             assertEquals(0, onLocal.exitCode(), onLocal::describe);
             for (String matrix : List.of("laes/A.npy", "laes/B.npy", "laes/mean.npy")) {
@@ -140,11 +140,6 @@ class ClusterIT {
         }
     }
 
-    private static List<String> concat(List<String> a, List<String> b) {
-        List<String> all = new ArrayList<>(a);
-        all.addAll(b);
-        return all;
-    }
 
     private static double[] npy(Path file) {
         return ai.laes.io.Npy.read(new org.apache.hadoop.fs.Path(file.toUri()), new org.apache.hadoop.conf.Configuration()).values();

@@ -35,6 +35,11 @@ final class Script {
 
     /** Starts {@code submit/<script> args...}. */
     static Script start(String script, List<String> args) throws IOException {
+        return start(script, args, Map.of());
+    }
+
+    /** Starts {@code submit/<script> args...} with {@code extraEnv} added to its environment (e.g. HADOOP_CONF_DIR). */
+    static Script start(String script, List<String> args, Map<String, String> extraEnv) throws IOException {
         List<String> command = new ArrayList<>();
         command.add("bash");
         command.add(ROOT.resolve("submit").resolve(script).toString());
@@ -57,12 +62,20 @@ final class Script {
         if (repo != null && !repo.isBlank()) {
             env.put("MAVEN_OPTS", (env.getOrDefault("MAVEN_OPTS", "") + " -Dmaven.repo.local=" + repo).trim());
         }
+        env.putAll(extraEnv);
         return new Script(pb.start(), out, err, String.join(" ", command));
     }
 
     /** Runs {@code submit/<script> args...} to completion. */
     static Script run(String script, Duration timeout, String... args) throws IOException, InterruptedException {
         return start(script, List.of(args)).await(timeout);
+    }
+
+    /** {@code a} followed by {@code b}: spark-submit options, then job options. */
+    static List<String> concat(List<String> a, List<String> b) {
+        List<String> all = new ArrayList<>(a);
+        all.addAll(b);
+        return all;
     }
 
     ProcessHandle handle() {
