@@ -66,8 +66,9 @@ public final class Charts {
 
     /**
      * Lines in groups, y on a log scale: {@code groups} maps a group (e.g. a model) to its members (e.g. the epochs
-     * probed, in order), each a name to {x, y}. A group's lines share its colour, and its members are told apart by
-     * line style (solid, dashed, dotted, dash-dot), named "group, member" in the legend.
+     * probed, in order), each a name to {x, y}. A group's lines share its hue, its members told apart by shade (the
+     * first the full colour, the last 60% of the way to white) and line style (solid, dashed, dotted, dash-dot), named
+     * "group, member" in the legend. Over 784 steps a dash pattern alone is hard to see.
      */
     public static void groupedLogLines(Path png, Configuration conf, String title, String xTitle, String yTitle,
             Map<String, Map<String, double[][]>> groups) {
@@ -81,16 +82,26 @@ public final class Charts {
         XYChart chart = chart(title, xTitle, yTitle, series, true);
         int g = 0;
         for (Map.Entry<String, Map<String, double[][]>> group : groups.entrySet()) {
-            int m = 0;
+            int m = 0, members = group.getValue().size();
             for (String member : group.getValue().keySet()) {
                 XYSeries s = chart.getSeriesMap().get(group.getKey() + ", " + member);
-                s.setLineColor(GROUP_COLOURS[g % GROUP_COLOURS.length]);
-                s.setMarkerColor(GROUP_COLOURS[g % GROUP_COLOURS.length]);
+                Color colour = shade(GROUP_COLOURS[g % GROUP_COLOURS.length], members < 2 ? 0 : 0.6 * m / (members - 1));
+                s.setLineColor(colour);
+                s.setMarkerColor(colour);
                 s.setLineStyle(MEMBER_STROKES[m++ % MEMBER_STROKES.length]);
             }
             g++;
         }
         return chart;
+    }
+
+    /** {@code colour} mixed with white in proportion {@code towardsWhite} (0: itself). */
+    static Color shade(Color colour, double towardsWhite) {
+        return new Color(mix(colour.getRed(), towardsWhite), mix(colour.getGreen(), towardsWhite), mix(colour.getBlue(), towardsWhite));
+    }
+
+    private static int mix(int channel, double towardsWhite) {
+        return (int) Math.round(channel + (255 - channel) * towardsWhite);
     }
 
     /** One line per entry of {@code series} (name to {x, y}), y on a linear scale. */

@@ -175,8 +175,9 @@ class ChartsTest {
         var last = chart.getSeriesMap().get("lmn-laes, after epoch 3");
         var other = chart.getSeriesMap().get("lmn-random, at initialisation");
         assertEquals(3, chart.getSeriesMap().size());
-        assertEquals(first.getLineColor(), last.getLineColor());
-        assertTrue(!first.getLineColor().equals(other.getLineColor()), "groups differ in colour");
+        assertEquals(Charts.GROUP_COLOURS[0], first.getLineColor(), "a group's first member has the group's colour");
+        assertEquals(Charts.shade(Charts.GROUP_COLOURS[0], 0.6), last.getLineColor(), "its last the lightest shade of it");
+        assertEquals(Charts.GROUP_COLOURS[1], other.getLineColor(), "groups differ in colour");
         assertTrue(first.getLineStyle() != last.getLineStyle(), "members differ in line style");
         assertEquals(first.getLineStyle(), other.getLineStyle(), "each group's first member is solid");
     }

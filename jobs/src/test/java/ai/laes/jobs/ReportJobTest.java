@@ -166,19 +166,33 @@ class ReportJobTest extends SparkTestBase {
     }
 
     @Test
-    void gradientNormCsvHasEverySchemeAndStep() throws IOException {
-        List<String[]> grads = csv("gradient_norms.csv", "task,scheme,t,norm");
-        assertEquals(2 * 3 * 784, grads.size());
-        Set<String> schemes = new HashSet<>();
+    void gradientNormCsvHasEverySchemeProbedEpochAndStep() throws IOException {
+        List<String[]> grads = csv("gradient_norms.csv", "task,scheme,epoch,t,norm");
+        List<String[]> acc = csv("accuracy.csv", "task,model,init_accuracy,finetuned_accuracy,epochs,best_epoch,status");
+        Map<String, Map<Integer, Integer>> steps = new java.util.TreeMap<>();
         for (String[] r : grads) {
             assertTrue(TASKS.contains(r[0]), r[0]);
-            schemes.add(r[1]);
-            int t = Integer.parseInt(r[2]);
+            int t = Integer.parseInt(r[3]);
             assertTrue(t >= 1 && t <= 784);
-            double n = Double.parseDouble(r[3]);
+            double n = Double.parseDouble(r[4]);
             assertTrue(n >= 0 && Double.isFinite(n), "norm " + n);
+            steps.computeIfAbsent(r[0] + " " + r[1], k -> new java.util.TreeMap<>()).merge(Integer.parseInt(r[2]), 1, Integer::sum);
         }
-        assertEquals(Set.of("lmn-laes", "lmn-orthogonal", "lmn-random"), schemes);
+        for (String task : TASKS) {
+            for (String scheme : List.of("lmn-laes", "lmn-orthogonal", "lmn-random")) {
+                Map<Integer, Integer> probed = steps.get(task + " " + scheme);
+                String[] run = acc.stream().filter(r -> r[0].equals(task) && r[1].equals(scheme)).findFirst().orElseThrow();
+                int epochs = Integer.parseInt(run[4]);
+                // the first iteration of every epoch begun (a diverged one too) and, when all completed, after the last
+                List<Integer> expected = new ArrayList<>();
+                for (int e = 0; e <= epochs; e++) {
+                    expected.add(e);
+                }
+                assertEquals(expected, new ArrayList<>(probed.keySet()), task + " " + scheme + " probed after these epochs");
+                probed.values().forEach(count -> assertEquals(784, count, task + " " + scheme + ": every step once per probe"));
+            }
+        }
+        assertEquals(2 * 3, steps.size(), "the LMNs only: " + steps.keySet());
     }
 
     @Test
@@ -286,7 +300,22 @@ class ReportJobTest extends SparkTestBase {
                 }
             }
             Map<String, Object> grads = (Map<String, Object>) t.get("gradient_norms");
-            assertEquals(784, ((List<?>) ((Map<String, Object>) grads.get("lmn-laes")).get("norms")).size());
+            List<String[]> csvNorms = csv("gradient_norms.csv", "task,scheme,epoch,t,norm");
+            for (Map.Entry<String, Object> model : grads.entrySet()) {
+                for (Map<String, Object> probe : (List<Map<String, Object>>) model.getValue()) {
+                    int epoch = ((Number) probe.get("epoch")).intValue();
+                    List<?> norms = (List<?>) probe.get("norms");
+                    List<String[]> probeRows = csvNorms.stream().filter(c -> c[0].equals(task) && c[1].equals(model.getKey())
+                            && Integer.parseInt(c[2]) == epoch).toList();
+                    assertEquals(784, norms.size());
+                    assertEquals(probeRows.size(), norms.size());
+                    for (int i = 0; i < probeRows.size(); i++) {
+                        assertEquals(Double.parseDouble(probeRows.get(i)[4]), ((Number) norms.get(i)).doubleValue(), 0.0);
+                    }
+                    assertEquals(((Number) norms.get(0)).doubleValue() / ((Number) norms.get(783)).doubleValue(),
+                            ((Number) probe.get("ratio_t1_over_tT")).doubleValue(), 1e-12);
+                }
+            }
         }
     }
 
