@@ -8,7 +8,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Entry point: fits the exact LAES of laes-math.md section 1 to a distributed set of flattened,
+ * Entry point: fits the exact LAES of docs/laes-math.md, "The linear autoencoder for sequences" to a distributed set of flattened,
  * time-major sequences (element t*k+f = feature f of step t+1; lengths may differ, T = longest).
  * Passes: the mean (with T and the step count), then either the Gram of the end-aligned sequences
  * (assembled into G = Xi^T Xi and eigen-decomposed) or the literal SVD of Xi.

@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The literal route: the prefix rows xi_t = [x_t; x_{t-1}; ...; x_1; 0; ...; 0] (centred, length
  * T*k) generated lazily into a RowMatrix, and Spark's computeSVD. The right singular vectors V of
- * that RowMatrix are U_p of Xi = V S U^T in laes-math.md. Feasible for short or few sequences only.
+ * that RowMatrix are U_p of Xi = V S U^T in docs/laes-math.md. Feasible for short or few sequences only.
  */
 public final class XiRoute {
     private static final Logger LOG = LoggerFactory.getLogger(XiRoute.class);

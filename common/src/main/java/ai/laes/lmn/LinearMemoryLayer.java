@@ -22,7 +22,7 @@ import java.util.Objects;
 import java.util.SplittableRandom;
 
 /**
- * Configuration of the Linear Memory Network layer (laes-math.md section 2), column-vector form:
+ * Configuration of the Linear Memory Network layer (docs/laes-math.md, "The Linear Memory Network"), column-vector form:
  * <pre>
  *   h_t = act(W_xh x_t + W_mh m_{t-1} + b_h)     functional component, size nH (act = tanh by default)
  *   m_t = W_hm h_t + W_mm m_{t-1} + b_m          linear memory, size nM = nOut

@@ -32,7 +32,7 @@ import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
 
 /**
  * The LMN layer's forward pass and backpropagation through time, written for speed (see
- * {@link LmnTape} for the time-major buffers). Row-vector form of laes-math.md section 2, with the
+ * {@link LmnTape} for the time-major buffers). Row-vector form of docs/laes-math.md, "The Linear Memory Network", with the
  * parameter names of {@link LinearMemoryParamInitializer} and R = [Wmh | Wmm], c = [bh | bm]:
  * <pre>
  *   [z_t | m_t] = [m_{t-1} | 1 | x_t] [R; c; Wxh | 0]   (one GEMM per step, its operand a block of the tape)
@@ -382,7 +382,7 @@ public class LinearMemoryLayerImpl extends BaseRecurrentLayer<LinearMemoryLayer>
     }
 
     /**
-     * {@link #infer} when Wmh = 0, as at the LAES start (laes-math.md section 3: Wmh := 0, Whm := I):
+     * {@link #infer} when Wmh = 0, as at the LAES start (docs/laes-math.md, "Initialising the LMN from the LAES": Wmh := 0, Whm := I):
      * z_t = [x_t | 1] [Wxh; bh] does not depend on the memory, so for a chunk of steps
      * ({@link InferenceBuffers.Chunks}) z and h = act(z) are one GEMM and one element pass, and the
      * recurrence keeps one [b x nM] by [nM x nM] product per step:

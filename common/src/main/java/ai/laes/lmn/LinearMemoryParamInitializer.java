@@ -17,7 +17,7 @@ import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
 /**
  * Parameters of {@link LinearMemoryLayer} in DL4J's row-vector convention (a time step is a row,
  * {@code row_out = row_in * W + b}). Each stored matrix is the transpose of the column-vector matrix
- * of laes-math.md section 2:
+ * of docs/laes-math.md, "The Linear Memory Network":
  * <pre>
  *   key  shape        = column-vector form
  *   Wxh  [nIn x nH]   = W_xh^T

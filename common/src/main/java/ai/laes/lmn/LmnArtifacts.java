@@ -16,7 +16,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 /**
  * An LMN classifier written for other tools: {@code NAME.zip} (DL4J ModelSerializer, with updater
  * state) and {@code NAME/} with every parameter as a float64 NumPy file in the column-vector form
- * of laes-math.md: W_xh (nH, k), W_mh (nH, nM), b_h (nH,), W_hm (nM, nH), W_mm (nM, nM), b_m (nM,),
+ * of docs/laes-math.md: W_xh (nH, k), W_mh (nH, nM), b_h (nH,), W_hm (nM, nH), W_mm (nM, nM), b_m (nM,),
  * W_out (classes, nM), b_out (classes,).
  */
 public final class LmnArtifacts {

@@ -13,7 +13,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
 /**
  * dL/dm_t for every step of an LMN classifier (LinearMemoryLayer -> LastTimeStep -> softmax output),
  * in float64, from the network's own parameters. Row-vector form, with the stored matrices being the
- * transposes of laes-math.md's (see {@link LinearMemoryParamInitializer}):
+ * transposes of docs/laes-math.md's (see {@link LinearMemoryParamInitializer}):
  * <pre>
  *   h_t = tanh(x_t Wxh + m_{t-1} Wmh + bh)      m_t = h_t Whm + m_{t-1} Wmm + bm      m_0 = 0
  *   L   = -log softmax(m_T Wo + bo)[label]     (per sequence)

@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The verdict block at the head of the page: for each claim of laes-math.md section 4 and each task, the measured
+ * The verdict block at the head of the page: for each claim of docs/laes-math.md, "What the paper claims" and each task, the measured
  * figures that bear on it, a verdict by a fixed rule, and the budget it was measured at. The same records go into
  * {@code summary.json} ("verdicts") and onto the page, so every number of the block is one of summary.json's.
  * <ol>
@@ -35,7 +35,7 @@ public final class Verdicts {
      * least-squares readout of the LAES state alone reaches on both tasks (README), so fine-tuning must add to it.
      */
     public static final double SOLVED = 0.9;
-    /** Epochs of the reference fine-tuning (laes-math.md section 4). */
+    /** Epochs of the reference fine-tuning (docs/laes-math.md, "What the paper claims"). */
     public static final int REFERENCE_EPOCHS = 100;
     static final String[] CLAIMS = {
         "The LAES memory reconstructs long sequences with much lower error than memories of the same size obtained "

@@ -22,7 +22,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import scala.Tuple2;
 
 /**
- * The readout of laes-math.md section 3 for any initialised classifier (recurrent layer with
+ * The readout of docs/laes-math.md, "Initialising the LMN from the LAES" for any initialised classifier (recurrent layer with
  * LastTimeStep, then the output layer): a ridge least-squares fit, with bias, of the network's own
  * final recurrent states onto one-hot labels, accumulated on the executors (sums of m m^T and
  * m y^T) and set as the output layer's W and b. Every initialiser gets it, so comparisons are fair.

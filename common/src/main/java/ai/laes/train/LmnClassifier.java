@@ -7,7 +7,7 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 /**
  * The LMN classifier of {@link RecurrentClassifiers} (functional size = memory size), trained with the same
- * hyperparameters as the LSTM baseline and initialised by one of the schemes of laes-math.md
+ * hyperparameters as the LSTM baseline and initialised by one of the schemes of docs/laes-math.md
  * section 3, chosen per seed.
  */
 public final class LmnClassifier implements ModelFactory {

@@ -19,7 +19,7 @@ import org.nd4j.linalg.learning.config.Adam;
 import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /**
- * Sequence classifiers of laes-math.md section 3, the LMN and the LSTM baseline alike: recurrent layer -> LastTimeStep
+ * Sequence classifiers of docs/laes-math.md, "Initialising the LMN from the LAES", the LMN and the LSTM baseline alike: recurrent layer -> LastTimeStep
  * -> softmax OutputLayer (MCXENT). The reference setup is Adam(1e-3), weight decay 1e-5, clipping at 10. It builds
  * both layers, so it sits above both ({@code ai.laes.lmn}, {@code ai.laes.lstm}), which then need not know each other.
  * <ul>

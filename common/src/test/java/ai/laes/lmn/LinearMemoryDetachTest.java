@@ -147,7 +147,7 @@ class LinearMemoryDetachTest {
     }
 
     /**
-     * The LMN recurrence of example {@code e} (column-vector form, laes-math.md section 2); a detached step t reads
+     * The LMN recurrence of example {@code e} (column-vector form, docs/laes-math.md, "The Linear Memory Network"); a detached step t reads
      * W_mh m_{t-1} with m_{t-1} from {@code frozen} (null: never detached).
      */
     private static Pass run(MultiLayerNetwork net, INDArray in, int e, boolean[] detached, double[][] frozen) {

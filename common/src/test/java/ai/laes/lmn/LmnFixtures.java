@@ -104,7 +104,7 @@ final class LmnFixtures {
         return y;
     }
 
-    /** A parameter of layer 0 as the column-vector matrix of laes-math.md (the transpose of the stored one). */
+    /** A parameter of layer 0 as the column-vector matrix of docs/laes-math.md (the transpose of the stored one). */
     static double[][] columnForm(MultiLayerNetwork net, String key) {
         return net.getLayer(0).getParam(key).transpose().toDoubleMatrix();
     }

@@ -1,6 +1,6 @@
 package ai.laes.lmn;
 
-/** The LMN equations of laes-math.md section 2 in plain Java doubles, column-vector form, one example at a time. */
+/** The LMN equations of docs/laes-math.md, "The Linear Memory Network" in plain Java doubles, column-vector form, one example at a time. */
 final class LmnReference {
     private LmnReference() {
     }

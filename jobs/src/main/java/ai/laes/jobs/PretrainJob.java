@@ -40,7 +40,7 @@ import org.apache.spark.storage.StorageLevel;
 import scala.Tuple2;
 
 /**
- * Pretrain: the exact LAES of the training sequences (laes-math.md section 1), its reconstruction
+ * Pretrain: the exact LAES of the training sequences (docs/laes-math.md, "The linear autoencoder for sequences"), its reconstruction
  * error on the test split, and the accuracy of a least-squares readout of its final states.
  */
 public final class PretrainJob {
@@ -109,7 +109,7 @@ public final class PretrainJob {
     }
 
     /**
-     * The LMN initialised from the LAES (laes-math.md section 3, functional size = memory size = p),
+     * The LMN initialised from the LAES (docs/laes-math.md, "Initialising the LMN from the LAES", functional size = memory size = p),
      * its least-squares readout fitted on the training split, evaluated on the test split, and written
      * as {@code model/lmn-init.zip} and {@code model/lmn-init/*.npy}. Returns its metrics.
      */

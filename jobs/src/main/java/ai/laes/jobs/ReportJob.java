@@ -29,7 +29,7 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.storage.StorageLevel;
 
 /**
- * The evaluation report (laes-math.md section 4), for sMNIST and pMNIST in one run: reconstruction error versus
+ * The evaluation report (docs/laes-math.md, "What the paper claims"), for sMNIST and pMNIST in one run: reconstruction error versus
  * sequence length for four linear memories, gradient norms through time for three LMN initialisations, and the
  * accuracy of the three LMNs and the LSTM after initialisation and after fine-tuning (validation curves per epoch);
  * written atomically as CSVs, PNGs, summary.json and index.html.

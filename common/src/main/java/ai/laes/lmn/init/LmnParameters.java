@@ -13,7 +13,7 @@ import org.nd4j.linalg.factory.Nd4j;
 import java.util.Random;
 
 /**
- * Writes LMN parameters given in the column-vector form of laes-math.md (W_xh: nH x nIn, W_mh: nH x nM,
+ * Writes LMN parameters given in the column-vector form of docs/laes-math.md (W_xh: nH x nIn, W_mh: nH x nM,
  * W_hm: nM x nH, W_mm: nM x nM) into the layer's row-vector parameters, which are their transposes.
  */
 public final class LmnParameters {

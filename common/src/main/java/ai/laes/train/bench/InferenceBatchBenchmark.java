@@ -22,7 +22,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * Peak memory is the largest batch's output, b T 128 floats (1024: 411 MB), in ND4J's workspace.
  * Each size is timed twice: the network as initialised (Xavier weights: the layer's general route, three
  * step products) and the same network with Wmh = 0 and Whm = I, the structure of the LAES start
- * (laes-math.md section 3), which takes the layer's memory-free route (one step product; the pretraining's
+ * (docs/laes-math.md, "Initialising the LMN from the LAES"), which takes the layer's memory-free route (one step product; the pretraining's
  * readout and every evaluation at the LAES start).
  */
 public final class InferenceBatchBenchmark {
