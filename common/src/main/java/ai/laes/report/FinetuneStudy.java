@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 
 import ai.laes.data.LabeledImage;
-import ai.laes.train.RecurrentClassifiers;
 import ai.laes.spark.Stages;
 import ai.laes.train.Batches;
 import ai.laes.train.EpochPlan;
@@ -12,6 +11,7 @@ import ai.laes.train.Evaluator;
 import ai.laes.train.FineTuning;
 import ai.laes.train.Hyperparameters;
 import ai.laes.train.LeastSquaresReadout;
+import ai.laes.train.RecurrentClassifiers;
 import ai.laes.train.ReadoutScheme;
 import ai.laes.train.TrainingDiverged;
 import ai.laes.train.ValidatedEpoch;

@@ -39,9 +39,4 @@ public record GradientProbe(INDArray features, int[] labels) {
     public At at(int epoch, MultiLayerNetwork net) {
         return new At(epoch, MemoryGradients.of(net).meanNorms(features, labels));
     }
-
-    /** Sequences in the probe. */
-    public int size() {
-        return labels.length;
-    }
 }
