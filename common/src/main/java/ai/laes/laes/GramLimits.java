@@ -25,7 +25,10 @@ import java.util.Locale;
  * whatever the real lengths, so one long sequence makes every short one cost as much; its partial Grams
  * travel as 8 n^2 bytes per partition. Assembling G costs O(n^2). The eigendecomposition is O(n^3) on one
  * driver core: two tridiagonal reductions of 4/3 n^3 flops each (all eigenvalues, then the top p vectors),
- * the back-transformation and the check of the p vectors about 4 n^2 p more.
+ * the back-transformation and the check of the p vectors about 4 n^2 p more. Measured on 10,000 sMNIST
+ * sequences, p = 128, CPU seconds on a 2-vCPU AMD EPYC: n = 784, Gram pass 0.18-0.22 s, eigendecomposition
+ * and check 0.56-0.74 s; n = 1,568 (k = 2), 0.60-0.67 s and 3.95 s (2.9 Gflop/s: n = 8,192 would take
+ * about 9 minutes).
  */
 public final class GramLimits {
     /** Arrays of n x n doubles the driver holds at the Gram route's peak (M, G, dsyevr's copy of G, Z). */
