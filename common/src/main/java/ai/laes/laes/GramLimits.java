@@ -13,9 +13,9 @@ import java.util.Locale;
  * copy of G and its n x n eigenvector array: {@value #DRIVER_COPIES} arrays of n^2 doubles, plus U_p (n x p).
  * So the Gram route needs 8 (4 n^2 + n p) bytes of driver heap (the O(n) LAPACK workspaces, a few hundred
  * bytes per column, are left out): 19.5 MiB for sMNIST (n = 784, p = 128), 2 GiB for n = 8,192, 32 GiB for
- * n = 32,768. The ND4J solver holds fewer heap copies but two more off the heap. Each n^2 array must also
- * fit one Java array: n &lt;= {@value #MAX_ORDER}. The check is necessary, not sufficient: the heap also
- * holds Spark's own state and, in local mode, the executors' tasks.
+ * n = 32,768. The ND4J solver holds three at a time on the heap (M, G and one copy) and two off it. Each
+ * n^2 array must also fit one Java array: n &lt;= {@value #MAX_ORDER}. The check is necessary, not
+ * sufficient: the heap also holds Spark's own state and, in local mode, the executors' tasks.
  *
  * <p><b>Executor memory</b> ({@link SequenceGram}): each running Gram task holds its n^2 accumulator off the
  * heap (plus a 512 x n row block), then its partial Gram on the heap, treeAggregate's copy of it and its

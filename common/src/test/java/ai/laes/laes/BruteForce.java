@@ -25,7 +25,11 @@ final class BruteForce {
         return sum;
     }
 
-    /** Xi built row by row: xi_t = [x_t - mu; ...; x_1 - mu; 0 ...], length T*k. */
+    /**
+     * Xi built row by row: xi_t = [x_t - mu; ...; x_1 - mu; 0 ...], length T*k with T the longest length.
+     * Lengths may differ: one row per step of every sequence, the zeros on the side older than its first step
+     * (the end alignment of the Gram route).
+     */
     static double[][] xi(List<double[]> sequences, int k, double[] mu) {
         int longest = 0;
         int rows = 0;
