@@ -76,7 +76,7 @@ class FinetuneJobTest extends SparkTestBase {
             assertTrue(Files.isRegularFile(out.resolve(f)), f);
         }
         assertFalse(Files.exists(tmp.resolve(".run.inprogress")), "the in-progress directory was committed");
-        FinetuneChartsTest.assertPng(out.resolve(FinetuneCharts.CURVES));
+        FinetuneChartsTest.assertPanels(out.resolve(FinetuneCharts.CURVES));
         FinetuneChartsTest.assertPng(out.resolve(FinetuneCharts.GRADIENTS));
 
         List<JsonNode> metrics = new ArrayList<>();
@@ -171,7 +171,7 @@ class FinetuneJobTest extends SparkTestBase {
         assertEquals(start, ev.get("best_val_loss").asDouble(), 0.0);
         assertTrue(ev.get("chosen").asText().contains("epoch 0"), ev.toString());
         assertEquals(params(o.resolve("checkpoints/epoch-000.zip")), params(o.resolve("model/best.zip")));
-        FinetuneChartsTest.assertPng(o.resolve(FinetuneCharts.CURVES));
+        FinetuneChartsTest.assertPanels(o.resolve(FinetuneCharts.CURVES));
         assertFalse(Files.exists(o.resolve(FinetuneCharts.GRADIENTS)), "--probe-epochs none: no gradients.png");
 
         Map<String, Object> info = RunInfo.readJson(new org.apache.hadoop.fs.Path(o.resolve("run.json").toUri()), new Configuration());
