@@ -74,6 +74,7 @@ class LinearMemoryMaskTest {
     void gradientsWithALeftPaddedMaskMatchFiniteDifferences(Route route) {
         PaddedBatch batch = PaddedBatch.of(LENGTHS, N_IN, LmnFixtures.CLASSES, 43);
         assertTrue(batch.gradientCheck(classifier(route)), "gradient check failed (see log for the parameters)");
+        assertTrue(batch.gradientCheck(classifier(route), batch.maskWithHoles()), "gradient check with holes in the mask");
     }
 
     /**

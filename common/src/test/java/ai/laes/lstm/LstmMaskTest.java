@@ -45,6 +45,7 @@ class LstmMaskTest {
     void gradientsWithALeftPaddedMaskMatchFiniteDifferences() {
         PaddedBatch batch = PaddedBatch.of(LENGTHS, LstmFixtures.N_IN, LstmFixtures.CLASSES, 53);
         assertTrue(batch.gradientCheck(classifier(54)), "gradient check failed (see log for the parameters)");
+        assertTrue(batch.gradientCheck(classifier(54), batch.maskWithHoles()), "with holes in the mask: the carry");
     }
 
     /**

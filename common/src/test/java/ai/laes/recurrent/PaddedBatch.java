@@ -189,8 +189,25 @@ public final class PaddedBatch {
      * the padded batch's gradient equals the sum of the sequences' own to 1e-10).
      */
     public boolean gradientCheck(MultiLayerNetwork net) {
+        return gradientCheck(net, mask);
+    }
+
+    /** {@link #gradientCheck(MultiLayerNetwork)} under another mask of the padded batch's shape. */
+    public boolean gradientCheck(MultiLayerNetwork net, INDArray featureMask) {
         return GradientCheckUtil.checkGradients(new GradientCheckUtil.MLNConfig().net(net).input(features)
-                .labels(labels).inputMask(mask).epsilon(1e-6).maxRelError(1e-6).minAbsoluteError(1e-9));
+                .labels(labels).inputMask(featureMask).epsilon(1e-6).maxRelError(1e-6).minAbsoluteError(1e-9));
+    }
+
+    /**
+     * The mask with padded steps inside the real ones too (steps 2 and 5 of the longest sequence, the last row):
+     * each later segment starts from the reset state, and no gradient may cross a padded step backwards (in an
+     * end-aligned batch nothing real lies before padding, so only such a mask tests that).
+     */
+    public INDArray maskWithHoles() {
+        INDArray m = mask.dup();
+        m.putScalar(lengths.length - 1, 2, 0.0);
+        m.putScalar(lengths.length - 1, 5, 0.0);
+        return m;
     }
 
     private static void assertClose(INDArray expected, INDArray actual, double tol, String what) {
