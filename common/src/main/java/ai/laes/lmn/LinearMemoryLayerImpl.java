@@ -217,7 +217,7 @@ public class LinearMemoryLayerImpl extends BaseRecurrentLayer<LinearMemoryLayer>
         if (tp == null) {
             throw new IllegalStateException("memoryGradientNorms needs a backward pass first");
         }
-        double[] perRow = tp.d.get(all(), interval(tp.nH, tp.nH + tp.nM)).norm2(1)
+        double[] perRow = tp.d.get(interval(0, (long) tp.T * tp.b), interval(tp.nH, tp.nH + tp.nM)).norm2(1)
                 .castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).toDoubleVector();
         double[] norms = new double[tp.T];
         for (int t = 0; t < tp.T; t++) {
@@ -304,7 +304,7 @@ public class LinearMemoryLayerImpl extends BaseRecurrentLayer<LinearMemoryLayer>
             lease = TapePool.lease(this, dataType, (int) b, (int) T, (int) c.getNIn(), (int) c.getNH(), (int) c.getNOut());
             tape = lease.tape;
         }
-        LmnTape tp = tape;
+        LmnTape tp = tape.use((int) T);
         int nH = tp.nH, nM = tp.nM, bi = tp.b;
         tp.weights.load(LinearMemoryParamInitializer.recurrentBlock(c, paramsFlattened),
                 LinearMemoryParamInitializer.biasRow(c, paramsFlattened), params.get(W_XH));
@@ -369,7 +369,7 @@ public class LinearMemoryLayerImpl extends BaseRecurrentLayer<LinearMemoryLayer>
         IActivation act = c.getActivationFn();
         StepMask mask = StepMask.of(maskArray, b, T);
         if (recurrent.get(all(), interval(0, nH)).amaxNumber().doubleValue() == 0.0) {
-            inferMemoryFree(ib, wmm, bias.get(all(), interval(nH, nH + nM)), out, outN, outE, act, mask);
+            inferMemoryFree(ib, T, wmm, bias.get(all(), interval(nH, nH + nM)), out, outN, outE, act, mask);
             return permuteIfNWC(timeMajor.permute(1, 2, 0));
         }
         for (int t = 1; t <= T; t++) {
@@ -407,9 +407,9 @@ public class LinearMemoryLayerImpl extends BaseRecurrentLayer<LinearMemoryLayer>
      * up to the order of float additions (tested; an exactly zero Wmh contributes exactly zero there).
      * A NaN in Wmh takes the general route.
      */
-    private void inferMemoryFree(InferenceBuffers ib, NativeMatrix wmm, INDArray bm, INDArray out, NativeMatrix outN,
+    private void inferMemoryFree(InferenceBuffers ib, int T, NativeMatrix wmm, INDArray bm, INDArray out, NativeMatrix outN,
             Elements outE, IActivation act, StepMask mask) {
-        int b = ib.b, T = ib.T, nH = ib.nH, nM = ib.nM;
+        int b = ib.b, nH = ib.nH, nM = ib.nM;
         INDArray whm = params.get(W_HM);
         boolean identity = nH == nM && whm.sub(Nd4j.eye(nH).castTo(whm.dataType())).amaxNumber().doubleValue() == 0.0;
         InferenceBuffers.Chunks ch = ib.chunks();

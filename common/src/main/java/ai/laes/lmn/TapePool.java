@@ -2,7 +2,6 @@ package ai.laes.lmn;
 
 import java.lang.ref.Cleaner;
 import java.util.ArrayDeque;
-import java.util.Iterator;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.nd4j.linalg.api.buffer.DataType;
@@ -56,17 +55,21 @@ final class TapePool {
         }
     }
 
-    /** An idle tape of exactly this shape, else a new one, leased to {@code owner}. */
+    /**
+     * The idle tape of this data type, batch and sizes with the smallest capacity of at least T steps, else a new
+     * one of capacity T, leased to {@code owner} (its length not yet set: {@link LmnTape#use}).
+     */
     static Lease lease(Object owner, DataType dataType, int b, int T, int nIn, int nH, int nM) {
         LmnTape tape = null;
         synchronized (IDLE) {
-            for (Iterator<LmnTape> it = IDLE.iterator(); it.hasNext(); ) {
-                LmnTape t = it.next();
-                if (t.fits(dataType, b, T) && t.nIn == nIn && t.nH == nH && t.nM == nM) {
-                    it.remove();
+            for (LmnTape t : IDLE) {
+                if (t.fits(dataType, b, T) && t.nIn == nIn && t.nH == nH && t.nM == nM
+                        && (tape == null || t.capacity < tape.capacity)) {
                     tape = t;
-                    break;
                 }
+            }
+            if (tape != null) {
+                IDLE.remove(tape);
             }
         }
         return new Lease(tape != null ? tape : new LmnTape(dataType, b, T, nIn, nH, nM), owner);
