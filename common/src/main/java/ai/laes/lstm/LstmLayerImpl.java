@@ -140,10 +140,11 @@ public class LstmLayerImpl extends BaseRecurrentLayer<LstmLayer> {
     /** dW = X^T dA, dRW = [h_0..h_{T-1}]^T dA, db = 1^T dA (into the gradient views), dL/dX = dA W^T: one GEMM each. */
     private void weightGradients(LstmTape tp) {
         int tb = tp.T * tp.b;
-        gemm(tp.xN, true, tp.gatesN, false, NativeMatrix.of(gradientViews.get(W)), 0.0);
-        gemm(tp.hN.rows(0, tb), true, tp.gatesN, false, NativeMatrix.of(gradientViews.get(RW)), 0.0);
-        gemm(tp.onesN, false, tp.gatesN, false, NativeMatrix.of(gradientViews.get(B)), 0.0);
-        gemm(tp.gatesN, false, NativeMatrix.of(params.get(W)), true, tp.dxN, 0.0);
+        NativeMatrix dA = tp.gatesN.rows(0, tb);
+        gemm(tp.xN.rows(0, tb), true, dA, false, NativeMatrix.of(gradientViews.get(W)), 0.0);
+        gemm(tp.hN.rows(0, tb), true, dA, false, NativeMatrix.of(gradientViews.get(RW)), 0.0);
+        gemm(tp.onesN.cols(0, tb), false, dA, false, NativeMatrix.of(gradientViews.get(B)), 0.0);
+        gemm(dA, false, NativeMatrix.of(params.get(W)), true, tp.dxN.rows(0, tb), 0.0);
     }
 
     /** The training forward pass over the current input, from h_0 = c_0 = 0, into the tape. */
@@ -153,7 +154,7 @@ public class LstmLayerImpl extends BaseRecurrentLayer<LstmLayer> {
         LstmTape tp = LstmTape.forThread(dataType, b, T, (int) layerConf().getNIn(), n);
         tp.setOwner(this);
         Elements.ncwToTimeMajor(in, Elements.of(in), tp.xE, 0, tp.nIn, null);
-        gemm(tp.xN, false, NativeMatrix.of(params.get(W)), false, tp.gatesN, 0.0);
+        gemm(tp.xN.rows(0, T * b), false, NativeMatrix.of(params.get(W)), false, tp.gatesN.rows(0, T * b), 0.0);
         NativeMatrix rw = NativeMatrix.of(params.get(RW));
         tp.kernel.bias(Elements.of(params.get(B)));
         StepMask mask = StepMask.of(maskArray, b, T);
