@@ -59,7 +59,8 @@ import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
  * the start (end-aligned batches) each sequence starts from m = 0 at its first real step. Masked steps pass no
  * gradient (dL/dm_t := 0 there, hence dL/dz_t = 0, no weight gradient and dL/dx_t = 0). A sequence in a padded batch
  * gets the outputs and gradients it gets alone (tested on every route, training, inference, the memory-free and
- * the LAES-start inference routes, rnnTimeStep). Steps without padding cost nothing extra.
+ * the LAES-start inference routes, rnnTimeStep). Without a mask nothing changes; with one, a step without padding
+ * costs one flag check.
  * <p>
  * A training forward pass keeps its tape; the backward pass that follows reuses it instead of
  * recomputing the forward pass (DL4J calls activate(training) then backpropGradient on the same input).

@@ -7,7 +7,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.nd4j.linalg.api.buffer.DataType;
 
 /**
- * The tapes of layers that are gone, kept for the next layer of the same shape in this JVM.
+ * The tapes of layers that are gone, kept for the next layer of the same batch and sizes in this JVM (whose
+ * sequences are at most as long as the tape's capacity, {@link LmnTape#fits}).
  * Parameter averaging builds a fresh network on every worker every round; a new tape for sMNIST
  * (T 784, batch 64, size 128: about 130 MB of buffers and 5,500 views) took about 9% of an
  * executor's task time in a profile, and its garbage more in GC. A tape comes back here only when
