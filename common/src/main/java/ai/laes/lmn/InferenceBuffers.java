@@ -11,8 +11,9 @@ import static org.nd4j.linalg.indexing.NDArrayIndex.all;
 import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
 
 /**
- * Buffers of the LMN layer's inference pass (no backpropagation), outside any workspace, reused while
- * (data type, batch, T) stay the same. The biases ride in the products as an extra row of weights
+ * Buffers of the LMN layer's inference pass (no backpropagation), outside any workspace, reused while the data type
+ * and batch stay the same and T stays within the {@link #T} steps they were made for (a shorter pass uses their
+ * first rows, as {@link LmnTape} does). The biases ride in the products as an extra row of weights
  * against a column of ones:
  * <pre>
  *   x   [T*b, nIn + 1]   [x_t | 1], time-major        wxh [nIn + 1, nH]   [Wxh; bh]
@@ -137,11 +138,12 @@ final class InferenceBuffers {
         }
     }
 
+    /** Whether a pass of this data type, batch and length (up to {@link #T} steps) can run on these buffers. */
     boolean fits(DataType dataType, int b, int T) {
-        return this.dataType == dataType && this.b == b && this.T == T;
+        return this.dataType == dataType && this.b == b && this.T >= T;
     }
 
-    /** Takes the input [b, nIn, T] (time-major into x) and the current weights Wxh, Whm and bias row [bh | bm]. */
+    /** Takes the input [b, nIn, T'] (T' &lt;= T; time-major into x's first rows) and the current weights Wxh, Whm and bias row [bh | bm]. */
     void load(INDArray ncw, INDArray wxhWeights, INDArray whmWeights, INDArray biasRow) {
         Elements.ncwToTimeMajor(ncw, Elements.of(ncw), Elements.of(x), 0, nIn + 1, scratch);
         wxhTop.assign(wxhWeights);

@@ -2,6 +2,7 @@ package ai.laes.lmn;
 
 import ai.laes.recurrent.Elements;
 import ai.laes.recurrent.NativeMatrix;
+import ai.laes.recurrent.StepMask;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
@@ -53,9 +54,13 @@ import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
  * For tanh, act'(z_t) = 1 - h_t^2 is taken from the stored h_t; in FLOAT networks tanh itself is a
  * float-accurate rational approximation computed in Java ({@link Elements#tanhFloat}), in DOUBLE ND4J's op.
  * <p>
- * Masks (variable lengths), as DL4J's SimpleRnn: a masked step outputs m_t = 0, and the next step starts
- * from that zero state, so with padding at the end the real steps are unaffected and with padding at
- * the start each sequence starts from m = 0 at its first real step. Masked steps pass no gradient.
+ * Masks (variable lengths), as DL4J's SimpleRnn ({@link StepMask}): a masked step outputs m_t = 0, and the next step
+ * starts from that zero state, so with padding at the end the real steps are unaffected and with padding at
+ * the start (end-aligned batches) each sequence starts from m = 0 at its first real step. Masked steps pass no
+ * gradient (dL/dm_t := 0 there, hence dL/dz_t = 0, no weight gradient and dL/dx_t = 0). A sequence in a padded batch
+ * gets the outputs and gradients it gets alone (tested on every route, training, inference, the memory-free and
+ * the LAES-start inference routes, rnnTimeStep). Without a mask nothing changes; with one, a step without padding
+ * costs one flag check.
  * <p>
  * A training forward pass keeps its tape; the backward pass that follows reuses it instead of
  * recomputing the forward pass (DL4J calls activate(training) then backpropGradient on the same input).
@@ -138,6 +143,7 @@ public class LinearMemoryLayerImpl extends BaseRecurrentLayer<LinearMemoryLayer>
         IActivation act = c.getActivationFn();
         boolean[] detached = LinearMemoryLayer.detachedSteps(c.getDetachProbability(), c.getDetachSeed(), getIterationCount(), T);
         NativeMatrix wmm = detached == null ? null : NativeMatrix.of(params.get(W_MM));
+        StepMask mask = StepMask.of(maskArray, b, T);
         int chunk = Math.max(1, GRADIENT_CHUNK_ROWS / b), end = T;
         for (int t = T - 1; t >= first; t--) {
             NativeMatrix et = tp.dN.rows((long) t * b, b);
@@ -154,8 +160,8 @@ public class LinearMemoryLayerImpl extends BaseRecurrentLayer<LinearMemoryLayer>
             } else if (!fromAbove) {
                 tp.dmStep[t].assign(0);
             }
-            if (maskArray != null) {
-                tp.dmStep[t].muliColumnVector(maskColumn(t));
+            if (mask != null) {
+                mask.zeroPaddedRows(t, tp.dE, t * b * (nH + nM) + nH, nH + nM, nM);
             }
             gemm(dm, false, whm, true, et.cols(0, nH), 0.0);
             activationBackprop(act, tp, t);
@@ -212,7 +218,7 @@ public class LinearMemoryLayerImpl extends BaseRecurrentLayer<LinearMemoryLayer>
         if (tp == null) {
             throw new IllegalStateException("memoryGradientNorms needs a backward pass first");
         }
-        double[] perRow = tp.d.get(all(), interval(tp.nH, tp.nH + tp.nM)).norm2(1)
+        double[] perRow = tp.d.get(interval(0, (long) tp.T * tp.b), interval(tp.nH, tp.nH + tp.nM)).norm2(1)
                 .castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE).toDoubleVector();
         double[] norms = new double[tp.T];
         for (int t = 0; t < tp.T; t++) {
@@ -299,12 +305,13 @@ public class LinearMemoryLayerImpl extends BaseRecurrentLayer<LinearMemoryLayer>
             lease = TapePool.lease(this, dataType, (int) b, (int) T, (int) c.getNIn(), (int) c.getNH(), (int) c.getNOut());
             tape = lease.tape;
         }
-        LmnTape tp = tape;
+        LmnTape tp = tape.use((int) T);
         int nH = tp.nH, nM = tp.nM, bi = tp.b;
         tp.weights.load(LinearMemoryParamInitializer.recurrentBlock(c, paramsFlattened),
                 LinearMemoryParamInitializer.biasRow(c, paramsFlattened), params.get(W_XH));
         NativeMatrix whm = NativeMatrix.of(params.get(W_HM));
         IActivation act = c.getActivationFn();
+        StepMask mask = StepMask.of(maskArray, bi, tp.T);
 
         Elements.ncwToTimeMajor(in, Elements.of(in), tp.sE, tp.xCol, tp.sw, tp.scratchB);
         if (m0 == null) {
@@ -317,8 +324,8 @@ public class LinearMemoryLayerImpl extends BaseRecurrentLayer<LinearMemoryLayer>
             gemm(stackedOperand(tp, t - 1, bi), false, tp.weights.n, false, st.cols(0, nH + nM), 0.0);
             activation(act, tp, t);
             gemm(tp.hN.rows((long) (t - 1) * bi, bi), false, whm, false, st.cols(nH, nM), 1.0);
-            if (maskArray != null) {
-                tp.mStep[t].muliColumnVector(maskColumn(t - 1));
+            if (mask != null) {
+                mask.zeroPaddedRows(t - 1, tp.sE, t * bi * tp.sw + nH, tp.sw, nM);
             }
             if (out != null) {
                 Elements.copyRows(tp.sE, t * bi * tp.sw + nH, tp.sw, out, (t - 1) * bi * nM, nM, bi, nM);
@@ -359,9 +366,11 @@ public class LinearMemoryLayerImpl extends BaseRecurrentLayer<LinearMemoryLayer>
         INDArray timeMajor = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, new long[]{T, b, nM}, 'c');
         INDArray out = timeMajor.reshape('c', (long) T * b, nM);
         NativeMatrix outN = NativeMatrix.of(out);
+        Elements outE = Elements.of(out);
         IActivation act = c.getActivationFn();
+        StepMask mask = StepMask.of(maskArray, b, T);
         if (recurrent.get(all(), interval(0, nH)).amaxNumber().doubleValue() == 0.0) {
-            inferMemoryFree(ib, wmm, bias.get(all(), interval(nH, nH + nM)), out, outN, act);
+            inferMemoryFree(ib, T, wmm, bias.get(all(), interval(nH, nH + nM)), out, outN, outE, act, mask);
             return permuteIfNWC(timeMajor.permute(1, 2, 0));
         }
         for (int t = 1; t <= T; t++) {
@@ -374,8 +383,8 @@ public class LinearMemoryLayerImpl extends BaseRecurrentLayer<LinearMemoryLayer>
             }
             activation(act, dataType, ib.zE, 0, nH, ib.z, ib.hE, 0, nH + 1, ib.hView, b, nH, ib.scratch, ib.dense);
             gemm(ib.hN, false, ib.whmN, false, mt, t > 1 ? 1.0 : 0.0);
-            if (maskArray != null) {
-                out.get(interval((long) (t - 1) * b, (long) t * b), all()).muliColumnVector(maskColumn(t - 1));
+            if (mask != null) {
+                mask.zeroPaddedRows(t - 1, outE, (t - 1) * b * nM, nM, nM);
             }
         }
         return permuteIfNWC(timeMajor.permute(1, 2, 0));
@@ -399,12 +408,11 @@ public class LinearMemoryLayerImpl extends BaseRecurrentLayer<LinearMemoryLayer>
      * up to the order of float additions (tested; an exactly zero Wmh contributes exactly zero there).
      * A NaN in Wmh takes the general route.
      */
-    private void inferMemoryFree(InferenceBuffers ib, NativeMatrix wmm, INDArray bm, INDArray out, NativeMatrix outN,
-            IActivation act) {
-        int b = ib.b, T = ib.T, nH = ib.nH, nM = ib.nM;
+    private void inferMemoryFree(InferenceBuffers ib, int T, NativeMatrix wmm, INDArray bm, INDArray out, NativeMatrix outN,
+            Elements outE, IActivation act, StepMask mask) {
+        int b = ib.b, nH = ib.nH, nM = ib.nM;
         INDArray whm = params.get(W_HM);
         boolean identity = nH == nM && whm.sub(Nd4j.eye(nH).castTo(whm.dataType())).amaxNumber().doubleValue() == 0.0;
-        Elements outE = Elements.of(out);
         InferenceBuffers.Chunks ch = ib.chunks();
         float[] fused = identity && act instanceof ActivationTanH && dataType == DataType.FLOAT ? ch.tile(bm) : null;
         for (int t0 = 0; t0 < T; t0 += ch.steps) {
@@ -427,8 +435,8 @@ public class LinearMemoryLayerImpl extends BaseRecurrentLayer<LinearMemoryLayer>
                 if (t > 1) { // m_0 = 0
                     gemm(outN.rows((long) (t - 2) * b, b), false, wmm, false, outN.rows((long) (t - 1) * b, b), 1.0);
                 }
-                if (maskArray != null) {
-                    out.get(interval((long) (t - 1) * b, (long) t * b), all()).muliColumnVector(maskColumn(t - 1));
+                if (mask != null) { // after m_{t-1} Wmm, which a padded row's reset drops
+                    mask.zeroPaddedRows(t - 1, outE, (t - 1) * b * nM, nM, nM);
                 }
             }
         }
@@ -445,10 +453,6 @@ public class LinearMemoryLayerImpl extends BaseRecurrentLayer<LinearMemoryLayer>
                 new long[]{in.size(2), in.size(0), layerConf().getNOut()}, 'c');
         forward(m0, keepForBackprop, Elements.of(timeMajor));
         return permuteIfNWC(timeMajor.permute(1, 2, 0));
-    }
-
-    private INDArray maskColumn(int t) {
-        return maskArray.getColumn(t, true).castTo(dataType);
     }
 
     /** h_t = act(z_t), out of place, for step t (1-based). */

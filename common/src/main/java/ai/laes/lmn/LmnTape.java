@@ -29,16 +29,24 @@ import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
  * columns against d yields the stacked gradient {@link #gradients} = [dR; dc; dWxh | *].
  * Per-step views are created once here, since creating a view costs as much as a small op; GEMMs go
  * through {@link NativeMatrix} blocks of the same buffers.
+ * <p>
+ * The buffers hold {@link #capacity} steps; a pass of T &lt;= capacity steps ({@link #use}) runs on their first
+ * blocks, so minibatches of varying length (length-grouped, end-aligned batches) keep one tape of their longest
+ * length instead of a new one per length: 64 new tapes, one per batch of 32 at sizes 128 / 128 and T 10..384, cost
+ * 0.21-0.37 s of CPU, about a fifth of that epoch's fit steps (PaddingBenchmark's setting, measured). Rows past
+ * step T keep an earlier pass's values and are never read; block T's x part (x_{T+1}) is never read either.
  */
 final class LmnTape {
     final DataType dataType;
-    final int b, T, nIn, nH, nM;
+    final int b, capacity, nIn, nH, nM;
+    /** Steps of the current pass (at most {@link #capacity}), set by {@link #use}. */
+    int T;
     /** Width of s, and the first column of its [m | 1 | x] operand (= nH) and of x (= nH + nM + 1). */
     final int sw, xCol;
     final INDArray s, h, d, dx;
-    /** Per step t = 0..T: the block of s, its z part and its m part. */
+    /** Per step t = 0..capacity: the block of s, its z part and its m part. */
     final INDArray[] sStep, zStep, mStep;
-    /** Per step t = 1..T at index t-1: h_t, the d block, its dz part and its dm part. */
+    /** Per step t = 1..capacity at index t-1: h_t, the d block, its dz part and its dm part. */
     final INDArray[] hStep, dStep, dzStep, dmStep;
     /** The same buffers for direct BLAS calls. */
     final NativeMatrix sN, hN, dN, dxN;
@@ -57,6 +65,7 @@ final class LmnTape {
     LmnTape(DataType dataType, int b, int T, int nIn, int nH, int nM) {
         this.dataType = dataType;
         this.b = b;
+        this.capacity = T;
         this.T = T;
         this.nIn = nIn;
         this.nH = nH;
@@ -109,8 +118,18 @@ final class LmnTape {
         }
     }
 
+    /** Whether a pass of this data type, batch and length can run on this tape (T up to {@link #capacity}). */
     boolean fits(DataType dataType, long b, long T) {
-        return this.dataType == dataType && this.b == b && this.T == T;
+        return this.dataType == dataType && this.b == b && this.capacity >= T;
+    }
+
+    /** Sets the current pass's length T (at most {@link #capacity}); returns this tape. */
+    LmnTape use(int steps) {
+        if (steps > capacity) {
+            throw new IllegalArgumentException("LmnTape: " + steps + " steps exceed its capacity " + capacity);
+        }
+        T = steps;
+        return this;
     }
 
     /**

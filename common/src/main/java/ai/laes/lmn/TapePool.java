@@ -2,13 +2,13 @@ package ai.laes.lmn;
 
 import java.lang.ref.Cleaner;
 import java.util.ArrayDeque;
-import java.util.Iterator;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.nd4j.linalg.api.buffer.DataType;
 
 /**
- * The tapes of layers that are gone, kept for the next layer of the same shape in this JVM.
+ * The tapes of layers that are gone, kept for the next layer of the same batch and sizes in this JVM (whose
+ * sequences are at most as long as the tape's capacity, {@link LmnTape#fits}).
  * Parameter averaging builds a fresh network on every worker every round; a new tape for sMNIST
  * (T 784, batch 64, size 128: about 130 MB of buffers and 5,500 views) took about 9% of an
  * executor's task time in a profile, and its garbage more in GC. A tape comes back here only when
@@ -56,17 +56,21 @@ final class TapePool {
         }
     }
 
-    /** An idle tape of exactly this shape, else a new one, leased to {@code owner}. */
+    /**
+     * The idle tape of this data type, batch and sizes with the smallest capacity of at least T steps, else a new
+     * one of capacity T, leased to {@code owner} (its length not yet set: {@link LmnTape#use}).
+     */
     static Lease lease(Object owner, DataType dataType, int b, int T, int nIn, int nH, int nM) {
         LmnTape tape = null;
         synchronized (IDLE) {
-            for (Iterator<LmnTape> it = IDLE.iterator(); it.hasNext(); ) {
-                LmnTape t = it.next();
-                if (t.fits(dataType, b, T) && t.nIn == nIn && t.nH == nH && t.nM == nM) {
-                    it.remove();
+            for (LmnTape t : IDLE) {
+                if (t.fits(dataType, b, T) && t.nIn == nIn && t.nH == nH && t.nM == nM
+                        && (tape == null || t.capacity < tape.capacity)) {
                     tape = t;
-                    break;
                 }
+            }
+            if (tape != null) {
+                IDLE.remove(tape);
             }
         }
         return new Lease(tape != null ? tape : new LmnTape(dataType, b, T, nIn, nH, nM), owner);

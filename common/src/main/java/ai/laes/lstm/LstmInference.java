@@ -8,7 +8,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * Buffers of a tape-free LSTM forward pass, reused while (data type, batch, T) stay the same: the time-major
+ * Buffers of a tape-free LSTM forward pass, reused while the data type and batch stay the same and T stays within
+ * the {@link #T} steps they were made for (a shorter pass uses x's first rows): the time-major
  * input x [T*b, nIn], one step's gates [b, 4n] and the cell state c [b, n] (overwritten in place); h_t is
  * written straight into the output. Memory is the output plus the input, against the tape's ~7 values per
  * output value, so large inference batches fit.
@@ -38,7 +39,8 @@ final class LstmInference {
         kernel = LstmKernel.of(dataType, b, n);
     }
 
+    /** Whether a pass of this data type, batch and length (up to {@link #T} steps) can run on these buffers. */
     boolean fits(DataType dataType, long b, long T) {
-        return this.dataType == dataType && this.b == b && this.T == T;
+        return this.dataType == dataType && this.b == b && this.T >= T;
     }
 }

@@ -1,6 +1,7 @@
 package ai.laes.lstm;
 
 import ai.laes.recurrent.Elements;
+import ai.laes.recurrent.StepMask;
 import org.nd4j.linalg.api.buffer.DataType;
 
 import java.nio.DoubleBuffer;
@@ -18,7 +19,10 @@ import java.util.Arrays;
  *              dc = carry + dh o (1 - tanh(c)^2);  carry := dc f
  *              da_g = dc i (1 - g^2)   da_f = dc c' f (1 - f)   da_o = dh tanh(c) o (1 - o)   da_i = dc g i (1 - i)
  * </pre>
- * (c' = c_{t-1}, s = sigmoid.) FLOAT computes tanh by {@link Elements#tanhRational} and s(x) = (1 + tanh(x/2)) / 2
+ * (c' = c_{t-1}, s = sigmoid.) A row that {@link StepMask} marks as padding at this step is reset instead: forward
+ * c_t = h_t = 0 (the initial state, which the next step starts from); backward dL/da = 0 and carry := 0, since the
+ * reset state depends on nothing before it. The check costs one flag per row and none without a mask.
+ * FLOAT computes tanh by {@link Elements#tanhRational} and s(x) = (1 + tanh(x/2)) / 2
  * (absolute error below 4e-7, about twice as fast as ND4J's ops); DOUBLE uses Math.tanh and 1 / (1 + e^-x), for the
  * gradient checks.
  */
@@ -40,19 +44,22 @@ abstract class LstmKernel {
     /**
      * One forward step: the gate pre-activations (without bias) at {@code gOff} (b rows of 4n), c_{t-1} at
      * {@code cPrevOff}; writes c_t at {@code cOff} (may equal {@code cPrevOff}), h_t at {@code hOff} (rows of n,
-     * contiguous), and the gate activations back over the pre-activations when {@code keepGates}.
+     * contiguous), and the gate activations back over the pre-activations when {@code keepGates}. With a
+     * {@code mask} (null: none), rows padded at {@code step} (0-based) get c_t = h_t = 0.
      */
     abstract void forward(Elements gates, int gOff, boolean keepGates, Elements c, int cPrevOff, int cOff,
-            Elements h, int hOff);
+            Elements h, int hOff, StepMask mask, int step);
 
     /** Zeroes the carry dL/dc_T: call before the backward pass's first (last in time) step. */
     abstract void resetCarry();
 
     /**
      * One backward step: the gate activations at {@code gOff} are replaced by dL/da (b rows of 4n); c_{t-1} and
-     * c_t at {@code cPrevOff} and {@code cOff}, dL/dh_t at {@code dhOff} (rows of n); updates the carry.
+     * c_t at {@code cPrevOff} and {@code cOff}, dL/dh_t at {@code dhOff} (rows of n); updates the carry. With a
+     * {@code mask} (null: none), rows padded at {@code step} (0-based) get dL/da = 0 and a zero carry.
      */
-    abstract void backward(Elements gates, int gOff, Elements c, int cPrevOff, int cOff, Elements dh, int dhOff);
+    abstract void backward(Elements gates, int gOff, Elements c, int cPrevOff, int cOff, Elements dh, int dhOff,
+            StepMask mask, int step);
 
     /**
      * FLOAT: float arithmetic, rational tanh. Written as short loops over contiguous rows that the JIT can
@@ -89,13 +96,19 @@ abstract class LstmKernel {
         }
 
         @Override
-        void forward(Elements gates, int gOff, boolean keepGates, Elements cE, int cPrevOff, int cOff, Elements hE, int hOff) {
+        void forward(Elements gates, int gOff, boolean keepGates, Elements cE, int cPrevOff, int cOff, Elements hE, int hOff,
+                StepMask mask, int step) {
             FloatBuffer gb = gates.floats(), cb = cE.floats();
             int bn = b * n, w = 4 * n;
             gb.get(gOff, g, 0, b * w);
             cb.get(cPrevOff, cPrev, 0, bn);
             for (int i = 0; i < b; i++) {
                 int r = i * w, s = i * n;
+                if (mask != null && mask.padded(step, i)) {
+                    Arrays.fill(c, s, s + n, 0f);
+                    Arrays.fill(h, s, s + n, 0f);
+                    continue;
+                }
                 for (int k = 0; k < w; k++) {
                     g[r + k] = shift[k] + scale[k] * Elements.tanhRational(scale[k] * g[r + k] + scaledBias[k]);
                 }
@@ -119,7 +132,8 @@ abstract class LstmKernel {
         }
 
         @Override
-        void backward(Elements gates, int gOff, Elements cE, int cPrevOff, int cOff, Elements dhE, int dhOff) {
+        void backward(Elements gates, int gOff, Elements cE, int cPrevOff, int cOff, Elements dhE, int dhOff,
+                StepMask mask, int step) {
             FloatBuffer gb = gates.floats(), cb = cE.floats();
             int bn = b * n, w = 4 * n;
             gb.get(gOff, g, 0, b * w);
@@ -128,6 +142,11 @@ abstract class LstmKernel {
             dhE.floats().get(dhOff, h, 0, bn); // h holds dL/dh_t here
             for (int i = 0; i < b; i++) {
                 int r = i * w, s = i * n;
+                if (mask != null && mask.padded(step, i)) {
+                    Arrays.fill(d, r, r + w, 0f);
+                    Arrays.fill(carry, s, s + n, 0f);
+                    continue;
+                }
                 for (int j = 0; j < n; j++) {
                     tc[j] = Elements.tanhRational(c[s + j]);
                 }
@@ -166,13 +185,19 @@ abstract class LstmKernel {
         }
 
         @Override
-        void forward(Elements gates, int gOff, boolean keepGates, Elements cE, int cPrevOff, int cOff, Elements hE, int hOff) {
+        void forward(Elements gates, int gOff, boolean keepGates, Elements cE, int cPrevOff, int cOff, Elements hE, int hOff,
+                StepMask mask, int step) {
             DoubleBuffer gb = gates.doubles(), cb = cE.doubles();
             int bn = b * n, w = 4 * n;
             gb.get(gOff, g, 0, b * w);
             cb.get(cPrevOff, cPrev, 0, bn);
             for (int i = 0; i < b; i++) {
                 int r = i * w, s = i * n;
+                if (mask != null && mask.padded(step, i)) {
+                    Arrays.fill(c, s, s + n, 0.0);
+                    Arrays.fill(h, s, s + n, 0.0);
+                    continue;
+                }
                 for (int j = 0; j < n; j++) {
                     double gg = Math.tanh(g[r + j] + bias[j]);
                     double f = sigmoid(g[r + n + j] + bias[n + j]);
@@ -200,7 +225,8 @@ abstract class LstmKernel {
         }
 
         @Override
-        void backward(Elements gates, int gOff, Elements cE, int cPrevOff, int cOff, Elements dhE, int dhOff) {
+        void backward(Elements gates, int gOff, Elements cE, int cPrevOff, int cOff, Elements dhE, int dhOff,
+                StepMask mask, int step) {
             DoubleBuffer gb = gates.doubles(), cb = cE.doubles();
             int bn = b * n, w = 4 * n;
             gb.get(gOff, g, 0, b * w);
@@ -209,6 +235,11 @@ abstract class LstmKernel {
             dhE.doubles().get(dhOff, h, 0, bn);
             for (int i = 0; i < b; i++) {
                 int r = i * w, s = i * n;
+                if (mask != null && mask.padded(step, i)) {
+                    Arrays.fill(g, r, r + w, 0.0);
+                    Arrays.fill(carry, s, s + n, 0.0);
+                    continue;
+                }
                 for (int j = 0; j < n; j++) {
                     double gg = g[r + j], f = g[r + n + j], o = g[r + 2 * n + j], in = g[r + 3 * n + j];
                     double tc = Math.tanh(c[s + j]), dh = h[s + j];

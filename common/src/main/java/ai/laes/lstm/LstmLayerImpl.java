@@ -2,6 +2,7 @@ package ai.laes.lstm;
 
 import ai.laes.recurrent.Elements;
 import ai.laes.recurrent.NativeMatrix;
+import ai.laes.recurrent.StepMask;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.gradient.DefaultGradient;
 import org.deeplearning4j.nn.gradient.Gradient;
@@ -39,8 +40,17 @@ import static ai.laes.lstm.LstmParamInitializer.W;
  * A training forward pass fills this thread's tape ({@link LstmTape#forThread}); the backward pass that follows
  * reuses it (DL4J calls activate(training) and then backpropGradient on the same input) unless another layer has
  * used the tape in between, in which case the forward pass runs again. Inference ({@code training == false})
- * records no tape. Not supported, each refused with an {@link UnsupportedOperationException}: masks,
- * rnnTimeStep / stored state, truncated BPTT. Weight noise and dropout on this layer's input are not applied.
+ * records no tape.
+ * <p>
+ * Masks (variable lengths), as DL4J's LSTM and our LMN ({@link StepMask}): at a padded step h_t = c_t = 0, the
+ * initial state, so the next real step starts from it as a sequence's first step does (with padding at the start,
+ * the recurrent GEMM of that step adds exactly 0 RW); a padded step passes no gradient (dL/da_t = 0, so nothing to
+ * dh_{t-1} or dc_{t-1}, to W, RW, b or dL/dx_t, which is exactly 0). A sequence in an end-aligned (left-padded)
+ * batch thus gets the outputs and gradients it gets alone (tested). Without a mask the kernel checks one null per
+ * row; with one, one flag per row and step.
+ * <p>
+ * Not supported, each refused with an {@link UnsupportedOperationException}: rnnTimeStep / stored state, truncated
+ * BPTT. Weight noise and dropout on this layer's input are not applied.
  */
 public class LstmLayerImpl extends BaseRecurrentLayer<LstmLayer> {
     /** The input this thread's tape holds a complete training forward pass for, if this layer still owns it (null: none). */
@@ -58,7 +68,6 @@ public class LstmLayerImpl extends BaseRecurrentLayer<LstmLayer> {
 
     @Override
     public INDArray activate(boolean training, LayerWorkspaceMgr workspaceMgr) {
-        refuseMask();
         return training ? output(forward(), workspaceMgr) : infer(workspaceMgr);
     }
 
@@ -85,14 +94,13 @@ public class LstmLayerImpl extends BaseRecurrentLayer<LstmLayer> {
             throw new UnsupportedOperationException("LstmLayer does not support truncated BPTT; use DL4J's LSTM");
         }
         assertInputSet(true);
-        refuseMask();
         LstmTape owned = LstmTape.ownedBy(this);
         LstmTape tp = (owned != null && tapeInput == input) ? owned : forward();
         tapeInput = null; // the backward pass overwrites the gates
         int T = tp.T, b = tp.b, n = tp.n;
         INDArray eps = permuteIfNWC(epsilon);
         Elements.ncwToTimeMajor(eps, Elements.of(eps), tp.dhE, 0, n, tp.scratch);
-        backwardThroughTime(tp, NativeMatrix.of(params.get(RW)));
+        backwardThroughTime(tp, NativeMatrix.of(params.get(RW)), StepMask.of(maskArray, b, T));
         weightGradients(tp);
         INDArray epsOut = workspaceMgr.createUninitialized(ArrayType.ACTIVATION_GRAD, dataType,
                 new long[]{b, tp.nIn, T}, 'f');
@@ -116,7 +124,7 @@ public class LstmLayerImpl extends BaseRecurrentLayer<LstmLayer> {
     }
 
     /** dL/dh_t += dA_{t+1} RW^T and the fused gate backward, t = T..1; leaves dA in the tape's gates. */
-    private static void backwardThroughTime(LstmTape tp, NativeMatrix rw) {
+    private static void backwardThroughTime(LstmTape tp, NativeMatrix rw, StepMask mask) {
         int b = tp.b, n = tp.n, w = 4 * n;
         tp.kernel.resetCarry();
         for (int t = tp.T; t >= 1; t--) {
@@ -124,17 +132,19 @@ public class LstmLayerImpl extends BaseRecurrentLayer<LstmLayer> {
             if (t < tp.T) {
                 gemm(tp.gatesN.rows(row + b, b), false, rw, true, tp.dhN.rows(row, b), 1.0);
             }
-            tp.kernel.backward(tp.gatesE, (int) row * w, tp.cE, (int) row * n, (int) (row + b) * n, tp.dhE, (int) row * n);
+            tp.kernel.backward(tp.gatesE, (int) row * w, tp.cE, (int) row * n, (int) (row + b) * n, tp.dhE, (int) row * n,
+                    mask, t - 1);
         }
     }
 
     /** dW = X^T dA, dRW = [h_0..h_{T-1}]^T dA, db = 1^T dA (into the gradient views), dL/dX = dA W^T: one GEMM each. */
     private void weightGradients(LstmTape tp) {
         int tb = tp.T * tp.b;
-        gemm(tp.xN, true, tp.gatesN, false, NativeMatrix.of(gradientViews.get(W)), 0.0);
-        gemm(tp.hN.rows(0, tb), true, tp.gatesN, false, NativeMatrix.of(gradientViews.get(RW)), 0.0);
-        gemm(tp.onesN, false, tp.gatesN, false, NativeMatrix.of(gradientViews.get(B)), 0.0);
-        gemm(tp.gatesN, false, NativeMatrix.of(params.get(W)), true, tp.dxN, 0.0);
+        NativeMatrix dA = tp.gatesN.rows(0, tb);
+        gemm(tp.xN.rows(0, tb), true, dA, false, NativeMatrix.of(gradientViews.get(W)), 0.0);
+        gemm(tp.hN.rows(0, tb), true, dA, false, NativeMatrix.of(gradientViews.get(RW)), 0.0);
+        gemm(tp.onesN.cols(0, tb), false, dA, false, NativeMatrix.of(gradientViews.get(B)), 0.0);
+        gemm(dA, false, NativeMatrix.of(params.get(W)), true, tp.dxN.rows(0, tb), 0.0);
     }
 
     /** The training forward pass over the current input, from h_0 = c_0 = 0, into the tape. */
@@ -144,9 +154,10 @@ public class LstmLayerImpl extends BaseRecurrentLayer<LstmLayer> {
         LstmTape tp = LstmTape.forThread(dataType, b, T, (int) layerConf().getNIn(), n);
         tp.setOwner(this);
         Elements.ncwToTimeMajor(in, Elements.of(in), tp.xE, 0, tp.nIn, null);
-        gemm(tp.xN, false, NativeMatrix.of(params.get(W)), false, tp.gatesN, 0.0);
+        gemm(tp.xN.rows(0, T * b), false, NativeMatrix.of(params.get(W)), false, tp.gatesN.rows(0, T * b), 0.0);
         NativeMatrix rw = NativeMatrix.of(params.get(RW));
         tp.kernel.bias(Elements.of(params.get(B)));
+        StepMask mask = StepMask.of(maskArray, b, T);
         int w = 4 * n;
         for (int t = 1; t <= T; t++) {
             long row = (long) (t - 1) * b;
@@ -154,7 +165,7 @@ public class LstmLayerImpl extends BaseRecurrentLayer<LstmLayer> {
                 gemm(tp.hN.rows(row, b), false, rw, false, tp.gatesN.rows(row, b), 1.0);
             }
             tp.kernel.forward(tp.gatesE, (int) row * w, true, tp.cE, (int) row * n, (int) (row + b) * n,
-                    tp.hE, (int) (row + b) * n);
+                    tp.hE, (int) (row + b) * n, mask, t - 1);
         }
         tapeInput = input;
         return tp;
@@ -180,13 +191,14 @@ public class LstmLayerImpl extends BaseRecurrentLayer<LstmLayer> {
         INDArray timeMajor = workspaceMgr.createUninitialized(ArrayType.ACTIVATIONS, dataType, new long[]{T, b, n}, 'c');
         NativeMatrix outN = NativeMatrix.of(timeMajor.reshape('c', (long) T * b, n));
         Elements outE = Elements.of(timeMajor);
+        StepMask mask = StepMask.of(maskArray, b, T);
         for (int t = 1; t <= T; t++) {
             long row = (long) (t - 1) * b;
             gemm(ib.xN.rows(row, b), false, w, false, ib.gatesN, 0.0);
             if (t > 1) {
                 gemm(outN.rows(row - b, b), false, rw, false, ib.gatesN, 1.0);
             }
-            ib.kernel.forward(ib.gatesE, 0, false, ib.cE, 0, 0, outE, (int) row * n);
+            ib.kernel.forward(ib.gatesE, 0, false, ib.cE, 0, 0, outE, (int) row * n, mask, t - 1);
         }
         return permuteIfNWC(timeMajor.permute(1, 2, 0));
     }
@@ -208,12 +220,5 @@ public class LstmLayerImpl extends BaseRecurrentLayer<LstmLayer> {
             throw new IllegalStateException("LstmLayer expects rank 3 input [batch, nIn, T], got " + Arrays.toString(in.shape()));
         }
         return in;
-    }
-
-    private void refuseMask() {
-        if (maskArray != null) {
-            throw new UnsupportedOperationException("LstmLayer does not support masks (variable-length sequences); "
-                    + "use DL4J's LSTM for masked data");
-        }
     }
 }

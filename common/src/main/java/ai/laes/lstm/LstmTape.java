@@ -26,12 +26,19 @@ import java.lang.ref.WeakReference;
  * builds a fresh network on every worker every round, and a tape per network would leave hundreds of MB of native
  * memory to the garbage collector each round. The tape records its {@link #owner}; a backward pass reuses the
  * tape only if its layer is still the owner, and otherwise runs the forward pass again.
+ * <p>
+ * The buffers hold {@link #capacity} steps; a pass of T &lt;= capacity steps ({@link #forThread} sets {@link #T}) runs
+ * on their first rows, so minibatches of varying length keep one tape of the longest length seen instead of a new
+ * one per length (as the LMN's tape). Rows past step T keep an earlier pass's values and are never read; blocks 0
+ * of c and h (c_0 = h_0 = 0) are never written.
  */
 final class LstmTape {
     private static final ThreadLocal<LstmTape> THREAD = new ThreadLocal<>();
 
     final DataType dataType;
-    final int b, T, nIn, n;
+    final int b, capacity, nIn, n;
+    /** Steps of the current pass (at most {@link #capacity}). */
+    int T;
     final INDArray x, gates, c, h, dh, dx, ones;
     final NativeMatrix xN, gatesN, hN, dhN, dxN, onesN;
     final Elements xE, gatesE, cE, hE, dhE, dxE;
@@ -44,6 +51,7 @@ final class LstmTape {
     LstmTape(DataType dataType, int b, int T, int nIn, int n) {
         this.dataType = dataType;
         this.b = b;
+        this.capacity = T;
         this.T = T;
         this.nIn = nIn;
         this.n = n;
@@ -77,7 +85,7 @@ final class LstmTape {
         kernel = LstmKernel.of(dataType, b, n);
     }
 
-    /** This thread's tape, replaced by a new one when the shape differs. */
+    /** This thread's tape for a pass of T steps, replaced by a new one when the batch or sizes differ or T exceeds its capacity. */
     static LstmTape forThread(DataType dataType, int b, int T, int nIn, int n) {
         LstmTape tape = THREAD.get();
         if (tape == null || !tape.fits(dataType, b, T) || tape.nIn != nIn || tape.n != n) {
@@ -85,6 +93,7 @@ final class LstmTape {
             tape = new LstmTape(dataType, b, T, nIn, n);
             THREAD.set(tape);
         }
+        tape.T = T;
         return tape;
     }
 
@@ -98,7 +107,8 @@ final class LstmTape {
         owner = new WeakReference<>(layer);
     }
 
+    /** Whether a pass of this data type, batch and length (up to {@link #capacity} steps) can run on this tape. */
     boolean fits(DataType dataType, long b, long T) {
-        return this.dataType == dataType && this.b == b && this.T == T;
+        return this.dataType == dataType && this.b == b && this.capacity >= T;
     }
 }

@@ -41,13 +41,18 @@ final class LmnFixtures {
      * LMN -> RnnOutputLayer (sequence to sequence).
      */
     static MultiLayerNetwork net(boolean lastStep, Activation act, double alpha, double detach, IUpdater updater, long seed) {
+        return net(layer(act, alpha, detach), lastStep, updater, seed);
+    }
+
+    /** As above for any LMN layer of nIn {@link #N_IN} and nM {@link #N_M} (nH and the rest as it says). */
+    static MultiLayerNetwork net(LinearMemoryLayer lmn, boolean lastStep, IUpdater updater, long seed) {
         NeuralNetConfiguration.ListBuilder list = new NeuralNetConfiguration.Builder()
                 .seed(seed).dataType(DataType.DOUBLE).updater(updater).weightInit(WeightInit.XAVIER).list();
         MultiLayerConfiguration conf = lastStep
-                ? list.layer(new LastTimeStep(layer(act, alpha, detach)))
+                ? list.layer(new LastTimeStep(lmn))
                       .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).activation(Activation.SOFTMAX)
                               .nIn(N_M).nOut(CLASSES).build()).build()
-                : list.layer(layer(act, alpha, detach))
+                : list.layer(lmn)
                       .layer(new RnnOutputLayer.Builder(LossFunctions.LossFunction.MCXENT).activation(Activation.SOFTMAX)
                               .nIn(N_M).nOut(CLASSES).build()).build();
         MultiLayerNetwork net = new MultiLayerNetwork(conf);

@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 /** Tapes pass from a collected layer to the next layer of its shape, never between live layers, and carry nothing over. */
 class TapePoolTest {
     /** Lengths no other test uses, one per test, so the pool's idle tapes of a shape are that test's own. */
-    private static final int T_COLLECTED = 11, T_RESHAPED = 13;
+    private static final int T_COLLECTED = 11, T_RESHAPED = 13, T_LONG = 19, T_SHORT = 8;
 
     @Test
     void aGoneLayersTapeGoesToTheNextLayerOfItsShapeAndCarriesNothingOver() throws InterruptedException {
@@ -57,6 +57,32 @@ class TapePoolTest {
         assertSame(old, layer(other).tape());
     }
 
+    /**
+     * A layer keeps its tape for a shorter pass (its capacity is the longest length seen), and the shorter pass gives
+     * bit for bit what the same network gives on a fresh tape, after the longer pass left its values in the rows
+     * past the shorter length; a longer pass than the capacity takes another tape.
+     */
+    @Test
+    void aShorterPassRunsOnTheLongerTapeAndGivesWhatAFreshTapeGives() {
+        MultiLayerNetwork net = LmnFixtures.net(false, Activation.TANH, 0.0);
+        gradient(net, T_LONG, 14, true);
+        LmnTape long_ = layer(net).tape();
+        double[] onLongTape = gradient(net, T_SHORT, 15, false);
+        assertSame(long_, layer(net).tape(), "the shorter pass keeps the layer's tape");
+        assertEquals(T_SHORT, long_.T);
+        double[] norms = layer(net).memoryGradientNorms();
+        assertEquals(T_SHORT, norms.length);
+
+        MultiLayerNetwork fresh = LmnFixtures.net(false, Activation.TANH, 0.0);
+        fresh.setParams(net.params().dup());
+        double[] onFreshTape = gradient(fresh, T_SHORT, 15, false);
+        assertArrayEquals(onFreshTape, onLongTape, "a pass on a longer tape gives what it gives on its own");
+        assertArrayEquals(layer(fresh).memoryGradientNorms(), norms);
+
+        gradient(net, T_LONG + 1, 16, false);
+        assertNotSame(long_, layer(net).tape(), "a pass longer than the capacity takes another tape");
+    }
+
     /** Gradient and score of the sequence-to-sequence fixture network on seeded data of length T. */
     private static double[] gradient(MultiLayerNetwork net, int T, long seed, boolean masked) {
         Nd4j.getRandom().setSeed(seed);
@@ -75,6 +101,7 @@ class TapePoolTest {
         }
         net.setInput(in);
         net.setLabels(labels);
+        net.clearLayerMaskArrays(); // setLayerMaskArrays(null, null) would leave an earlier call's mask in place
         net.setLayerMaskArrays(mask, mask);
         net.computeGradientAndScore();
         double[] g = net.gradient().gradient().toDoubleVector();

@@ -8,13 +8,13 @@ import org.junit.jupiter.api.Test;
 import org.nd4j.common.primitives.Pair;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.learning.config.Adam;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -84,12 +84,57 @@ class LstmLayerTest {
         assertEquals(1.0, new LstmLayer.Builder().build().getForgetGateBiasInit(), 0.0, "default as DL4J's LSTM");
     }
 
+    /**
+     * A pass shorter than the thread's tape runs on it (no new tape) and gives bit for bit what it gives on a tape
+     * of its own length, after a longer pass (with a mask) left its values in the rows past the shorter length. Each
+     * case on a new thread, whose tape starts empty.
+     */
     @Test
-    void masksAndStoredStateAreRefused() {
+    void aShorterPassRunsOnTheLongerTapeAndGivesWhatAFreshTapeGives() throws Exception {
+        MultiLayerNetwork net = LstmFixtures.net(LstmFixtures.ours(1.0), false, DataType.DOUBLE, 23);
+        LstmFixtures.randomBiases(net, 24);
+        INDArray x = LstmFixtures.input(DataType.DOUBLE, 6, 25), y = LstmFixtures.sequenceLabels(DataType.DOUBLE, 6, 26);
+        INDArray longX = LstmFixtures.input(DataType.DOUBLE, 15, 27), longY = LstmFixtures.sequenceLabels(DataType.DOUBLE, 15, 28);
+        INDArray longMask = org.nd4j.linalg.factory.Nd4j.ones(DataType.DOUBLE, LstmFixtures.BATCH, 15);
+        longMask.putScalar(0, 3, 0.0);
+        double[] fresh = onNewThread(() -> gradientAndInputGradient(net, x, y, null));
+        int[] capacity = new int[1];
+        double[] reused = onNewThread(() -> {
+            gradientAndInputGradient(net, longX, longY, longMask);
+            double[] g = gradientAndInputGradient(net, x, y, null);
+            capacity[0] = LstmTape.ownedBy(net.getLayer(0)).capacity;
+            return g;
+        });
+        assertEquals(15, capacity[0], "the shorter pass ran on the longer tape");
+        assertArrayEquals(fresh, reused, "a pass on a longer tape gives what it gives on its own");
+    }
+
+    /** {@code task}'s result, computed on a new thread (exceptions rethrown). */
+    private static <T> T onNewThread(java.util.concurrent.Callable<T> task) throws Exception {
+        java.util.concurrent.ExecutorService thread = java.util.concurrent.Executors.newSingleThreadExecutor();
+        try {
+            return thread.submit(task).get();
+        } finally {
+            thread.shutdown();
+        }
+    }
+
+    /** The parameter gradient then dL/dx of a sequence-to-sequence net, as one vector. */
+    private static double[] gradientAndInputGradient(MultiLayerNetwork net, INDArray x, INDArray y, INDArray mask) {
+        net.clearLayerMaskArrays(); // calculateGradients(.., null, null) would leave an earlier call's mask in place
+        Pair<Gradient, INDArray> g = net.calculateGradients(x, y, mask, mask);
+        double[] p = g.getFirst().gradient().toDoubleVector();
+        double[] dx = g.getSecond().dup('c').reshape(g.getSecond().length()).toDoubleVector();
+        double[] out = java.util.Arrays.copyOf(p, p.length + dx.length);
+        System.arraycopy(dx, 0, out, p.length, dx.length);
+        return out;
+    }
+
+    /** Stored state is refused (masks are supported since: LstmMaskTest). */
+    @Test
+    void storedStateIsRefused() {
         MultiLayerNetwork net = LstmFixtures.net(LstmFixtures.ours(1.0), false, DataType.FLOAT, 19);
         INDArray x = LstmFixtures.input(DataType.FLOAT, 5, 20);
-        INDArray mask = Nd4j.ones(DataType.FLOAT, LstmFixtures.BATCH, 5);
-        assertThrows(UnsupportedOperationException.class, () -> net.output(x, false, mask, null));
         assertThrows(UnsupportedOperationException.class, () -> net.rnnTimeStep(x));
     }
 
