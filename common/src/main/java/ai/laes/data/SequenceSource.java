@@ -74,9 +74,18 @@ public final class SequenceSource {
         try {
             return spark.read().parquet(in.location());
         } catch (Exception e) {
-            String m = e instanceof AnalysisException a ? a.getSimpleMessage() : String.valueOf(e.getMessage());
-            throw new InputException(in.where() + ": not readable as Parquet (" + m.split("\n")[0] + ")", e);
+            throw new InputException(in.where() + ": not readable as Parquet (" + reason(e) + ")", e);
         }
+    }
+
+    /** The first line of what went wrong: the innermost cause's message (Spark wraps a task's failure several times). */
+    private static String reason(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String m = root instanceof AnalysisException a ? a.getSimpleMessage() : String.valueOf(root.getMessage());
+        return m.split("\n")[0];
     }
 
     /** The label column's kind (after {@link #open}). */
@@ -126,7 +135,11 @@ public final class SequenceSource {
 
     /** How a message names {@code row}: its input, and its id (or its row number if it has none). */
     public String describe(SourceRow row) {
-        String name = row.id == null ? "row number " + row.position + " (no id)" : "row " + row.id;
-        return inputs.get(row.input).where() + ": " + name;
+        return inputs.get(row.input).where() + ": " + name(row);
+    }
+
+    /** How a message names {@code row} within its input: "row ID", or "row number N (no id)" if its id is null. */
+    public static String name(SourceRow row) {
+        return row.id == null ? "row number " + row.position + " (no id)" : "row " + row.id;
     }
 }

@@ -33,7 +33,8 @@ public final class SourceChecks {
         int k = first.features();
         SourceRow other = rows.filter(r -> r.features() != k).takeOrdered(1, SourceRow.BY_POSITION).get(0);
         throw new InputException(source.describe(other) + ": column '" + column + "' has " + other.features()
-                + " features per step, but " + source.describe(first) + " has " + k);
+                + " features per step, but " + SequenceSource.name(first)
+                + (first.input == other.input ? "" : " of " + source.inputs().get(first.input).where()) + " has " + k);
     }
 
     /**

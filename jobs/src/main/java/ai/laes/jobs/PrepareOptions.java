@@ -88,16 +88,16 @@ public final class PrepareOptions implements JobLauncher.Validated {
         atLeast("--max-length", maxLength, 0);
         onlyWith(format == SourceFormat.MNIST ? PARQUET_ONLY : MNIST_ONLY);
         if (format == SourceFormat.MNIST) {
-            required("--mnist", mnist);
+            required("--mnist", mnist, format);
         } else {
             validateParquet();
         }
     }
 
     private void validateParquet() {
-        required("--input", input);
-        required("--sequence-col", sequenceCol);
-        required("--label-col", labelCol);
+        required("--input", input, format);
+        required("--sequence-col", sequenceCol, format);
+        required("--label-col", labelCol, format);
         if ((inputValidation == null) != (inputTest == null)) {
             throw new InputException((inputTest == null ? "--input-validation" : "--input-test")
                     + ": give both --input-validation and --input-test, or neither");
@@ -133,9 +133,9 @@ public final class PrepareOptions implements JobLauncher.Validated {
                 && spec.commandLine().getParseResult().hasMatchedOption(option);
     }
 
-    private static void required(String option, String value) {
+    private static void required(String option, String value, SourceFormat format) {
         if (value == null) {
-            throw new InputException(option + ": required with this --format");
+            throw new InputException(option + ": required with --format " + JobLauncher.label(format));
         }
     }
 
