@@ -17,6 +17,7 @@ import java.util.TreeMap;
 import ai.laes.data.DatasetInfo;
 import ai.laes.data.LabelKind;
 import ai.laes.data.LabeledSequence;
+import ai.laes.data.PreparedSequences;
 import ai.laes.data.SequenceShards;
 import ai.laes.data.ShardLayout;
 import ai.laes.data.Split;
@@ -91,6 +92,8 @@ class ParquetPrepareTest extends SparkTestBase {
                 assertArrayEquals(SequenceTables.widened(i), s.values(), 0.0, "row " + i);
             }
         }
+        LabeledSequence any = PreparedSequences.read(spark, hpath(out), info, Split.TEST).first();
+        assertArrayEquals(SequenceTables.widened(Integer.parseInt(any.id())), any.values(), 0.0, "the reader of either layout");
         try (var files = Files.list(out.resolve("train"))) {
             assertEquals(2, files.filter(p -> p.toString().endsWith(".parquet")).count(), "--shards 2");
         }

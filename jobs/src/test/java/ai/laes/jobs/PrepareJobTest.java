@@ -17,9 +17,11 @@ import java.util.Set;
 
 import ai.laes.data.DatasetInfo;
 import ai.laes.data.LabeledImage;
+import ai.laes.data.LabeledSequence;
 import ai.laes.data.MnistImages;
 import ai.laes.data.MnistShards;
 import ai.laes.data.Permutation;
+import ai.laes.data.PreparedSequences;
 import ai.laes.data.SequenceTask;
 import ai.laes.data.SequenceView;
 import ai.laes.data.ShardLayout;
@@ -171,6 +173,14 @@ class PrepareJobTest extends SparkTestBase {
         assertEquals("mnist", source.get("format"));
         Map<String, Object> run = RunInfo.readJson(hpath(prepared.resolve("run.json")), new Configuration());
         assertEquals(run.get("inputs"), source.get("inputs"));
+        LabeledImage image = MnistShards.read(spark, hpath(prepared), Split.TEST).first();
+        LabeledSequence sequence = PreparedSequences.read(spark, hpath(prepared), info, Split.TEST).first();
+        assertEquals(Long.toString(image.index()), sequence.id());
+        assertEquals(image.label(), sequence.label());
+        assertEquals(784, sequence.length());
+        for (int t = 0; t < 784; t++) {
+            assertEquals((image.pixels()[t] & 0xFF) / 255.0, sequence.values()[t], 0.0);
+        }
     }
 
     @Test
