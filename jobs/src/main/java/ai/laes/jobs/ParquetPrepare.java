@@ -55,6 +55,9 @@ final class ParquetPrepare {
             JavaRDD<SourceRow> rows = stages.run("prepare: read rows", () -> source.rows().persist(StorageLevel.MEMORY_AND_DISK()));
             try {
                 stages.run("prepare: check rows", () -> SourceChecks.noBadRow(source, rows));
+                if (options.idCol != null) {
+                    stages.run("prepare: check ids", () -> SourceChecks.uniqueIds(source, options.idCol, rows));
+                }
                 SequenceStatistics stats = stages.run("prepare: statistics", () -> SequenceStatistics.of(rows));
                 int k = stages.run("prepare: check features", () -> SourceChecks.features(source, options.sequenceCol, rows, stats));
                 List<String> classes = stages.run("prepare: check classes", () -> SourceChecks.classes(source, options.labelCol, rows, stats));

@@ -194,6 +194,14 @@ class ParquetPrepareErrorsTest extends SparkTestBase {
     }
 
     @Test
+    void aRepeatedId() throws IOException {
+        List<String> options = new ArrayList<>(List.of(COLUMNS));
+        options.addAll(List.of("--id-col", "name"));
+        refused(table("repeated-id", 23, r -> set(r, 0, "s04"), 3), options, "row s04:",
+                "column 'name' (--id-col) repeats the id of row number 4");
+    }
+
+    @Test
     void fractionsThatLeaveNoTrainingSet() throws IOException {
         refused(table("fractions", -1, r -> r), List.of("--sequence-col", "seq", "--label-col", "label",
                 "--validation-fraction", "0.5", "--test-fraction", "0.5"), "--validation-fraction 0.5 and --test-fraction 0.5",

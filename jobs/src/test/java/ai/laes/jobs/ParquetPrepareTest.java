@@ -216,6 +216,27 @@ class ParquetPrepareTest extends SparkTestBase {
         assertEquals(recorded, source.get("inputs"));
     }
 
+    /** A split that gets no rows (--validation-fraction 0) still has shards, with the schema and no rows. */
+    @Test
+    void anEmptySplitHasReadableShards() throws Exception {
+        List<Row> rows = new ArrayList<>();
+        for (int i = 0; i < 30; i++) {
+            rows.add(SequenceTables.row(SequenceTables.cropped(i), SequenceTables.images().label(i) % 2));
+        }
+        Path input = SequenceTables.write(spark, tmp.resolve("no-validation.parquet"), SequenceTables.schema(
+                "pixels", SequenceTables.FLAT_DOUBLE, "odd", DataTypes.IntegerType), rows, 1);
+        Path out = tmp.resolve("no-validation-prepared");
+        JobAssertions.Outcome o = JobAssertions.capture(() -> prepare("--format", "parquet", "--input", input.toString(),
+                "--sequence-col", "pixels", "--label-col", "odd", "--validation-fraction", "0", "--test-fraction", "0.3",
+                "--out", out.toString(), "--shards", "2"));
+        assertEquals(0, o.code(), o.stderr());
+        DatasetInfo info = DatasetInfo.read(hpath(out), new Configuration());
+        assertArrayEquals(new long[2], info.counts(Split.VALIDATION));
+        assertEquals(0, SequenceShards.read(spark, hpath(out), Split.VALIDATION, 1).count());
+        assertEquals(30, SequenceShards.read(spark, hpath(out), Split.TRAIN, 1).count()
+                + SequenceShards.read(spark, hpath(out), Split.TEST, 1).count());
+    }
+
     private static long[] digitCounts(int from, int to) {
         long[] c = new long[10];
         for (int i = from; i < to; i++) {
