@@ -43,6 +43,10 @@ final class ParquetPrepare {
     private ParquetPrepare() {
     }
 
+    /**
+     * Runs prepare --format parquet: the inputs exist, the output may be written, the schemas fit; then the rows are
+     * read and checked, counted, written as shards, and the inputs checksummed; dataset.json, run.json, commit.
+     */
     static void run(PrepareOptions options, SparkSession spark) {
         Configuration conf = spark.sparkContext().hadoopConfiguration();
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
@@ -126,6 +130,7 @@ final class ParquetPrepare {
         return inputs;
     }
 
+    /** dataset.json of the checked rows: k, T_max and lengths, classes and counts, and the source with its checksums. */
     private static DatasetInfo describe(SequenceSource source, SequenceStatistics stats, int k, List<String> classes,
             Map<String, Object> inputs, PrepareOptions options) {
         Map<Split, long[]> counts = new EnumMap<>(Split.class);
@@ -149,6 +154,7 @@ final class ParquetPrepare {
         return new DatasetInfo(ShardLayout.SEQUENCES, k, lengths.max(), source.labelKind(), classes, counts, lengths.toJson(), src);
     }
 
+    /** Sequences per split, for run.json's {@code rows} as the MNIST prepare records them. */
     private static Map<String, Object> rows(DatasetInfo dataset) {
         Map<String, Object> rows = new LinkedHashMap<>();
         for (Split split : Split.values()) {
