@@ -103,6 +103,16 @@ public final class DatasetInfo {
         return json;
     }
 
+    /** What run.json records of the dataset: its layout, k, T_max and the classes. */
+    public Map<String, Object> summary() {
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("layout", layout.id());
+        s.put("k", k);
+        s.put("t_max", tMax);
+        s.put("classes", classes);
+        return s;
+    }
+
     /** Writes {@code dataset.json} into the (work directory of the) prepared dataset {@code dir}. */
     public void write(Path dir, Configuration conf) {
         RunInfo.writeJson(new Path(dir, FILE), conf, toJson());

@@ -72,7 +72,7 @@ final class ParquetPrepare {
                 inputs.forEach(info::input);
                 info.put("seeds", Map.of("split", options.seed));
                 info.put("rows", rows(dataset));
-                info.put("dataset", summary(dataset));
+                info.put("dataset", dataset.summary());
                 info.put("spark", Map.of("master", sc.master(), "application", sc.sc().applicationId()));
                 info.write(out.file("run.json"), conf, stages.seconds());
                 out.commit();
@@ -161,15 +161,5 @@ final class ParquetPrepare {
             rows.put(split.dir(), java.util.Arrays.stream(dataset.counts(split)).sum());
         }
         return rows;
-    }
-
-    /** What run.json records of the dataset: k, T_max and the classes. */
-    static Map<String, Object> summary(DatasetInfo dataset) {
-        Map<String, Object> s = new LinkedHashMap<>();
-        s.put("layout", dataset.layout().id());
-        s.put("k", dataset.k());
-        s.put("t_max", dataset.tMax());
-        s.put("classes", dataset.classes());
-        return s;
     }
 }

@@ -96,7 +96,7 @@ public final class PrepareJob {
             inputs.forEach(info::input);
             DatasetInfo dataset = MnistDataset.describe(train, test, options.replicate, source(options, inputs));
             dataset.write(out.work(), conf);
-            info.put("dataset", ParquetPrepare.summary(dataset));
+            info.put("dataset", dataset.summary());
             info.put("seeds", Map.of("permutation", options.permutationSeed, "replicas", options.seed));
             info.put("rows", rows);
             info.put("spark", Map.of("master", sc.master(), "application", sc.sc().applicationId()));
