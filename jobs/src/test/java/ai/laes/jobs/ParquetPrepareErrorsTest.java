@@ -232,6 +232,31 @@ class ParquetPrepareErrorsTest extends SparkTestBase {
     }
 
     @Test
+    void anIdColumnOfAnUnsupportedType() throws IOException {
+        List<String> options = new ArrayList<>(List.of(COLUMNS));
+        options.addAll(List.of("--id-col", "seq"));
+        refused(table("array-id", -1, r -> r), options, "column 'seq' (--id-col) is array<array<double>>",
+                "expected a string or an integer");
+    }
+
+    @Test
+    void labelTypesThatDifferBetweenInputs() throws IOException {
+        var schema = SequenceTables.schema("seq", SequenceTables.FLAT_DOUBLE, "label", DataTypes.StringType);
+        Path train = table("int-labels", -1, r -> r);
+        Path validation = SequenceTables.write(spark, tmp.resolve("in").resolve("string-labels"), schema,
+                List.of(SequenceTables.row(List.of(1.0, 2.0, 3.0), "zero")), 1);
+        refused(train, List.of("--sequence-col", "seq", "--label-col", "label", "--input-validation", validation.toString(),
+                "--input-test", train.toString()), "--input-validation", "column 'label' (--label-col) is string, but integer in --input");
+    }
+
+    @Test
+    void aMissingValidationInput() throws IOException {
+        Path train = table("no-validation", -1, r -> r);
+        refused(train, List.of("--sequence-col", "seq", "--label-col", "label", "--input-validation",
+                tmp.resolve("in").resolve("nowhere").toString(), "--input-test", train.toString()), "--input-validation", "nowhere", "not found");
+    }
+
+    @Test
     void anInputThatIsNotParquet() throws IOException {
         Path text = Files.createDirectories(tmp.resolve("in").resolve("text"));
         Files.writeString(text.resolve("rows.csv"), "seq,label\n1,2\n");
