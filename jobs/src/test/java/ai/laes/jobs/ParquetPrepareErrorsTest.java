@@ -126,6 +126,13 @@ class ParquetPrepareErrorsTest extends SparkTestBase {
     }
 
     @Test
+    void stepsOfAnotherSizeThanTheFeatureSize() throws IOException {
+        List<String> options = new ArrayList<>(List.of(COLUMNS));
+        options.addAll(List.of("--feature-size", "4"));
+        refused(table("feature-size", -1, r -> r), options, "row 0:", "column 'seq' has 3 features per step, --feature-size is 4");
+    }
+
+    @Test
     void aNaN() throws IOException {
         refused(table("nan", 5, r -> set(r, 1, List.of(List.of(0.1, 0.2, 0.3), List.of(0.4, Double.NaN, 0.6)))),
                 "row 5:", "column 'seq' has the non-finite value NaN at step 2, feature 1");
