@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import ai.laes.data.SequenceTask;
+import ai.laes.data.SourceFormat;
 import ai.laes.io.AtomicOutput;
 import ai.laes.io.FileSystems;
 import ai.laes.io.InputException;
@@ -81,6 +82,7 @@ public final class JobLauncher {
         return new CommandLine(options)
                 .setDefaultValueProvider(new HoconDefaults(name, configFile))
                 .registerConverter(SequenceTask.class, v -> typed(() -> SequenceTask.parse(v)))
+                .registerConverter(SourceFormat.class, v -> choice(SourceFormat.class, "--format", v))
                 .registerConverter(SvdRoute.class, v -> choice(SvdRoute.class, "--svd", v))
                 .registerConverter(GramRoute.class, v -> choice(GramRoute.class, "--gram", v))
                 .registerConverter(EigenSolver.class, v -> choice(EigenSolver.class, "--eigen-solver", v))

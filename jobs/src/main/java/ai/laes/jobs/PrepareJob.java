@@ -6,13 +6,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
 
+import ai.laes.data.DatasetInfo;
 import ai.laes.data.LabeledImage;
+import ai.laes.data.MnistDataset;
 import ai.laes.data.MnistImages;
 import ai.laes.data.MnistShards;
 import ai.laes.data.Permutation;
 import ai.laes.data.Replicas;
+import ai.laes.data.SourceFormat;
 import ai.laes.data.Split;
 import ai.laes.io.AtomicOutput;
+import ai.laes.io.Checksums;
 import ai.laes.io.FileSystems;
 import ai.laes.io.InputException;
 import ai.laes.io.RunInfo;
@@ -25,8 +29,9 @@ import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * Prepare: the four MNIST IDX files in, Parquet shards out (train / validation / test), with the
- * pMNIST permutation and optional shifted replicas of the training set.
+ * Prepare: a dataset in, Parquet shards out (train / validation / test) with dataset.json. From MNIST's four IDX
+ * files (its own shard layout, the pMNIST permutation and optional shifted replicas of the training set), or from the
+ * user's labelled sequences in Parquet ({@link ParquetPrepare}, the general layout).
  */
 public final class PrepareJob {
     /** The official files, by role in run.json. */
@@ -40,8 +45,17 @@ public final class PrepareJob {
         JobLauncher.main("prepare", new PrepareOptions(), args, PrepareJob::run);
     }
 
-    /** Runs the job on {@code spark}. */
+    /** Runs the job on {@code spark}: MNIST or the user's Parquet, by {@code --format}. */
     public static void run(PrepareOptions options, SparkSession spark) {
+        switch (options.format) {
+            case MNIST -> prepareMnist(options, spark);
+            case PARQUET -> ParquetPrepare.run(options, spark);
+            default -> throw new IllegalStateException("unknown format " + options.format);
+        }
+    }
+
+    /** MNIST's IDX files into its own shard layout, permutation.npy and dataset.json. */
+    static void prepareMnist(PrepareOptions options, SparkSession spark) {
         Configuration conf = spark.sparkContext().hadoopConfiguration();
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         Path mnist = FileSystems.qualified(options.mnist, conf);
@@ -78,17 +92,42 @@ public final class PrepareJob {
                 rows.put(Split.TEST.dir(), test.count());
             });
             Permutation.write(out.file(Permutation.FILE), conf, Permutation.fromSeed(options.permutationSeed, MnistImages.PIXELS));
-            stages.run("prepare: checksums", () -> {
-                for (String file : FILES) {
-                    info.input(file, options.mnist + "/" + file, new Path(mnist, file), conf);
-                }
-            });
+            Map<String, Object> inputs = stages.run("prepare: checksums", () -> checksums(options.mnist, mnist, conf));
+            inputs.forEach(info::input);
+            DatasetInfo dataset = MnistDataset.describe(train, test, options.replicate, source(options, inputs));
+            dataset.write(out.work(), conf);
+            info.put("dataset", dataset.summary());
             info.put("seeds", Map.of("permutation", options.permutationSeed, "replicas", options.seed));
             info.put("rows", rows);
             info.put("spark", Map.of("master", sc.master(), "application", sc.sc().applicationId()));
             info.write(out.file("run.json"), conf, stages.seconds());
             out.commit();
         }
+    }
+
+    /** Each official file's path as given and SHA-256, by file name. */
+    private static Map<String, Object> checksums(String given, Path mnist, Configuration conf) {
+        Map<String, Object> inputs = new LinkedHashMap<>();
+        for (String file : FILES) {
+            Map<String, Object> entry = new LinkedHashMap<>();
+            entry.put("path", given + "/" + file);
+            entry.put("sha256", Checksums.sha256(new Path(mnist, file), conf));
+            inputs.put(file, entry);
+        }
+        return inputs;
+    }
+
+    /** dataset.json's {@code source} of an MNIST prepare. */
+    private static Map<String, Object> source(PrepareOptions options, Map<String, Object> inputs) {
+        Map<String, Object> source = new LinkedHashMap<>();
+        source.put("format", SourceFormat.MNIST.id());
+        source.put("inputs", inputs);
+        Map<String, Object> shaping = new LinkedHashMap<>();
+        shaping.put("permutation-seed", options.permutationSeed);
+        shaping.put("replicate", options.replicate);
+        shaping.put("seed", options.seed);
+        source.put("options", shaping);
+        return source;
     }
 
     /**

@@ -91,6 +91,44 @@ class HdfsPrepareTest extends SparkTestBase {
     }
 
     @Test
+    void preparesParquetSequencesOnHdfs() throws Exception {
+        List<org.apache.spark.sql.Row> rows = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            rows.add(SequenceTables.row(SequenceTables.cropped(i), SequenceTables.DIGITS[SequenceTables.images().label(i)],
+                    i < 40 ? "train" : i < 50 ? "validation" : "test"));
+        }
+        rows.set(45, SequenceTables.row(SequenceTables.cropped(45), "eleven", "validation"));
+        var schema = SequenceTables.schema("pixels", SequenceTables.FLAT_DOUBLE, "digit", org.apache.spark.sql.types.DataTypes.StringType,
+                "split", org.apache.spark.sql.types.DataTypes.StringType);
+        spark.createDataFrame(rows, schema).coalesce(1).write().parquet(base + "/sequences/bad");
+        spark.createDataFrame(rows.subList(0, 45), schema).coalesce(1).write().parquet(base + "/sequences/good");
+        hdfs.mkdirs(new org.apache.hadoop.fs.Path(base + "/seqs-out"));
+
+        JobAssertions.Outcome bad = JobAssertions.capture(() -> prepare("--format", "parquet", "--input", base + "/sequences/bad",
+                "--sequence-col", "pixels", "--label-col", "digit", "--split-col", "split", "--out", base + "/seqs-out/bad"));
+        assertEquals(JobLauncher.USAGE_ERROR, bad.code(), bad.stderr());
+        assertTrue(bad.stderr().contains("row 45: column 'digit' is class 'eleven'"), bad.stderr());
+        assertEquals(List.of(), names("/seqs-out"), "no output left behind");
+
+        JobAssertions.Outcome good = JobAssertions.capture(() -> prepare("--format", "parquet", "--input", base + "/sequences/good",
+                "--sequence-col", "pixels", "--label-col", "digit", "--split-col", "split", "--out", base + "/seqs-out/good"));
+        assertEquals(0, good.code(), good.stderr());
+        assertEquals(List.of("good"), names("/seqs-out"), "committed by rename, nothing else left");
+        assertTrue(names("/seqs-out/good").containsAll(List.of("_SUCCESS", "run.json", "dataset.json", "train", "validation", "test")));
+        org.apache.hadoop.fs.Path out = new org.apache.hadoop.fs.Path(base + "/seqs-out/good");
+        ai.laes.data.DatasetInfo info = ai.laes.data.DatasetInfo.read(out, hdfs.getConf());
+        assertEquals(1, info.k());
+        assertEquals(40, Arrays.stream(info.counts(Split.TRAIN)).sum());
+        assertEquals(5, ai.laes.data.SequenceShards.read(spark, out, Split.VALIDATION, 1).count());
+        Map<String, Object> run = RunInfo.readJson(new org.apache.hadoop.fs.Path(out, "run.json"), hdfs.getConf());
+        Map<?, ?> input = (Map<?, ?>) ((Map<?, ?>) run.get("inputs")).get("input");
+        assertEquals(base + "/sequences/good", input.get("path"));
+        Map<?, ?> file = (Map<?, ?>) ((List<?>) input.get("files")).get(0);
+        assertEquals(ai.laes.io.Checksums.sha256(new org.apache.hadoop.fs.Path(base + "/sequences/good/" + file.get("name")), hdfs.getConf()),
+                file.get("sha256"));
+    }
+
+    @Test
     void unreadableDirectoryIsAnInputError() throws Exception {
         org.apache.hadoop.fs.Path locked = new org.apache.hadoop.fs.Path(base + "/locked");
         hdfs.mkdirs(locked);

@@ -15,12 +15,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import ai.laes.data.DatasetInfo;
 import ai.laes.data.LabeledImage;
+import ai.laes.data.LabeledSequence;
 import ai.laes.data.MnistImages;
 import ai.laes.data.MnistShards;
 import ai.laes.data.Permutation;
+import ai.laes.data.PreparedSequences;
 import ai.laes.data.SequenceTask;
 import ai.laes.data.SequenceView;
+import ai.laes.data.ShardLayout;
 import ai.laes.data.Split;
 import ai.laes.io.IdxFixtures;
 import ai.laes.io.RunInfo;
@@ -144,6 +148,39 @@ class PrepareJobTest extends SparkTestBase {
         assertTrue(platform.get("cpu") instanceof String && platform.get("avx512f") instanceof Boolean, platform.toString());
         assertTrue(Files.exists(prepared.resolve("_SUCCESS")));
         JobAssertions.assertNoMachineDetails(prepared, prepared.toString(), TestData.mnistDir().toString());
+    }
+
+    @Test
+    void datasetJsonDescribesMnist() {
+        DatasetInfo info = DatasetInfo.read(hpath(prepared), new Configuration());
+        assertEquals(ShardLayout.MNIST, info.layout());
+        assertEquals(1, info.k());
+        assertEquals(784, info.tMax());
+        assertEquals(List.of("0", "1", "2", "3", "4", "5", "6", "7", "8", "9"), info.classes());
+        long[] train = info.counts(Split.TRAIN);
+        long[] validation = info.counts(Split.VALIDATION);
+        long[] both = new long[10];
+        for (int c = 0; c < 10; c++) {
+            both[c] = train[c] + validation[c];
+        }
+        assertArrayEquals(new long[] {5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949}, both);
+        assertEquals(50000, java.util.Arrays.stream(train).sum());
+        assertArrayEquals(new long[] {980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009}, info.counts(Split.TEST));
+        Map<String, Object> json = RunInfo.readJson(hpath(prepared.resolve("dataset.json")), new Configuration());
+        assertEquals(Map.of("min", 784, "median", 784, "max", 784, "histogram", List.of(Map.of("from", 784, "to", 784, "count", 70000))),
+                json.get("lengths"));
+        Map<?, ?> source = (Map<?, ?>) json.get("source");
+        assertEquals("mnist", source.get("format"));
+        Map<String, Object> run = RunInfo.readJson(hpath(prepared.resolve("run.json")), new Configuration());
+        assertEquals(run.get("inputs"), source.get("inputs"));
+        LabeledImage image = MnistShards.read(spark, hpath(prepared), Split.TEST).first();
+        LabeledSequence sequence = PreparedSequences.read(spark, hpath(prepared), info, Split.TEST).first();
+        assertEquals(Long.toString(image.index()), sequence.id());
+        assertEquals(image.label(), sequence.label());
+        assertEquals(784, sequence.length());
+        for (int t = 0; t < 784; t++) {
+            assertEquals((image.pixels()[t] & 0xFF) / 255.0, sequence.values()[t], 0.0);
+        }
     }
 
     @Test
