@@ -244,7 +244,8 @@ class LinearMemoryForwardTest {
         return ncw.get(NDArrayIndex.point(i), NDArrayIndex.all(), NDArrayIndex.all()).toDoubleMatrix();
     }
 
-    private static double[][] gaussian(Random rnd, int rows, int cols, double std) {
+    /** A rows x cols matrix of N(0, std^2) draws from {@code rnd} (also for the mask tests). */
+    static double[][] gaussian(Random rnd, int rows, int cols, double std) {
         double[][] m = new double[rows][cols];
         for (double[] row : m) {
             for (int j = 0; j < cols; j++) {

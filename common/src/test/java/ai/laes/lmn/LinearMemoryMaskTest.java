@@ -46,7 +46,7 @@ class LinearMemoryMaskTest {
             MultiLayerNetwork net = LmnFixtures.net(new LinearMemoryLayer.Builder().nIn(N_IN).nH(N_M).nM(N_M)
                     .activation(Activation.TANH).build(), true, new NoOp(), 31);
             Random rnd = new Random(32);
-            LmnInitializer.laes(gaussian(rnd, N_M, N_IN, 0.5), gaussian(rnd, N_M, N_M, 0.3), gaussian(rnd, 1, N_IN, 1.0)[0])
+            LmnInitializer.laes(LinearMemoryForwardTest.gaussian(rnd, N_M, N_IN, 0.5), LinearMemoryForwardTest.gaussian(rnd, N_M, N_M, 0.3), LinearMemoryForwardTest.gaussian(rnd, 1, N_IN, 1.0)[0])
                     .initialise(net, 0);
             return net;
         }
@@ -107,15 +107,5 @@ class LinearMemoryMaskTest {
         IllegalStateException e = assertThrows(IllegalStateException.class,
                 () -> net.output(batch.features, false, half, null));
         assertTrue(e.getMessage().contains("0 (padding) or 1"), e.getMessage());
-    }
-
-    private static double[][] gaussian(Random rnd, int rows, int cols, double std) {
-        double[][] m = new double[rows][cols];
-        for (double[] row : m) {
-            for (int j = 0; j < cols; j++) {
-                row[j] = std * rnd.nextGaussian();
-            }
-        }
-        return m;
     }
 }

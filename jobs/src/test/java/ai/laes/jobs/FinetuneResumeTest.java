@@ -107,9 +107,8 @@ class FinetuneResumeTest extends SparkTestBase {
      * are averaged in the order their tasks finish, which moves the training loss in its last bits.
      */
     static String[] withEpochs(Path out, int epochs, String... more) {
-        List<String> a = new ArrayList<>(Arrays.asList(args(out, more)));
+        List<String> a = new ArrayList<>(Arrays.asList(JobAssertions.withOption(args(out, more), "--epochs", epochs)));
         a.addAll(List.of("--workers", "1"));
-        a.set(a.indexOf("--epochs") + 1, String.valueOf(epochs));
         return a.toArray(new String[0]);
     }
 

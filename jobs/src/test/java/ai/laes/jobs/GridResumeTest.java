@@ -101,9 +101,7 @@ class GridResumeTest extends SparkTestBase {
 
     /** {@link #args} with {@code --epochs epochs}. */
     static String[] withEpochs(Path out, int epochs, String... more) {
-        List<String> a = new ArrayList<>(args(out, more));
-        a.set(a.indexOf("--epochs") + 1, String.valueOf(epochs));
-        return a.toArray(new String[0]);
+        return JobAssertions.withOption(args(out, more).toArray(new String[0]), "--epochs", epochs);
     }
 
     static JobAssertions.Outcome grid(String[] args) {

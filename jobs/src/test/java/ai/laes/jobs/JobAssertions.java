@@ -44,6 +44,13 @@ public final class JobAssertions {
         assertEquals(before, listing(parent), "no output left behind");
     }
 
+    /** {@code args} with the value of {@code option} replaced by {@code value}. */
+    static String[] withOption(String[] args, String option, Object value) {
+        List<String> a = new java.util.ArrayList<>(List.of(args));
+        a.set(a.indexOf(option) + 1, String.valueOf(value));
+        return a.toArray(new String[0]);
+    }
+
     static List<String> listing(Path dir) throws IOException {
         try (Stream<Path> s = Files.list(dir)) {
             return s.map(p -> p.getFileName().toString()).sorted().toList();
