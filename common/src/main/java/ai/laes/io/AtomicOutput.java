@@ -111,6 +111,30 @@ public final class AtomicOutput implements AutoCloseable {
         }
     }
 
+    /**
+     * Turns the committed output {@code location} back into the unfinished run it was: renamed to {@link #inProgress},
+     * its {@code _SUCCESS} removed. For a job that continues a finished run with a larger budget; the following
+     * {@link #resumable} with {@code resume} continues in it and commits it again. Until that commit the output is
+     * not at {@code location}, but a failed continuation leaves it resumable, never lost. Costs two renames.
+     */
+    public static void reopen(String location, Configuration conf) {
+        Path target = FileSystems.qualified(location, conf);
+        FileSystem fs = FileSystems.of(target, conf);
+        Path work = inProgress(target);
+        try {
+            if (fs.exists(work)) {
+                throw new InputException(location + ": both a finished run and an unfinished one (" + work
+                        + ") are there; remove one (or pass --overwrite to start over)");
+            }
+            if (!fs.rename(target, work) || !fs.delete(new Path(work, SUCCESS), false)) {
+                throw new IOException("rename " + target + " -> " + work + " failed");
+            }
+            LOG.info("{}: the finished run is continued in {}", location, work);
+        } catch (IOException e) {
+            throw new InputException(location + ": cannot be reopened (" + firstLine(e) + ")", e);
+        }
+    }
+
     /** True if this run continues an unfinished one (see {@link #resumable}). */
     public boolean resumed() {
         return resumed;

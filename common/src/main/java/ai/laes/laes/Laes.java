@@ -11,7 +11,10 @@ import org.slf4j.LoggerFactory;
  * Entry point: fits the exact LAES of docs/laes-math.md, "The linear autoencoder for sequences" to a distributed set of flattened,
  * time-major sequences (element t*k+f = feature f of step t+1; lengths may differ, T = longest).
  * Passes: the mean (with T and the step count), then either the Gram of the end-aligned sequences
- * (assembled into G = Xi^T Xi and eigen-decomposed) or the literal SVD of Xi.
+ * (assembled into G = Xi^T Xi and eigen-decomposed) or the literal SVD of Xi. The Gram route holds four
+ * (Tk) x (Tk) double arrays on the driver and costs N (Tk)^2 flops for N sequences plus O((Tk)^3) for the
+ * eigendecomposition ({@link GramLimits}); it refuses, before the Gram pass, data whose arrays cannot fit the
+ * driver's max heap.
  */
 public final class Laes {
     private static final Logger LOG = LoggerFactory.getLogger(Laes.class);
@@ -41,6 +44,16 @@ public final class Laes {
      */
     public static LaesModel fit(JavaRDD<double[]> sequences, int k, int p, SvdRoute route, GramRoute gramRoute,
             EigenSolver solver, Stages stages) {
+        return fit(sequences, k, p, route, gramRoute, solver, stages, Runtime.getRuntime().maxMemory());
+    }
+
+    /**
+     * As {@link #fit(JavaRDD, int, int, SvdRoute, GramRoute, EigenSolver, Stages)} with the driver's max heap
+     * given: the Gram route refuses, right after the mean pass, data whose G would not fit it
+     * ({@link GramLimits#requireDriverFits}).
+     */
+    static LaesModel fit(JavaRDD<double[]> sequences, int k, int p, SvdRoute route, GramRoute gramRoute,
+            EigenSolver solver, Stages stages, long driverHeap) {
         boolean cacheHere = sequences.getStorageLevel().equals(StorageLevel.NONE());
         if (cacheHere) {
             sequences.persist(StorageLevel.MEMORY_AND_DISK());
@@ -48,6 +61,9 @@ public final class Laes {
         try {
             SequenceStats stats = stages.run("LAES: mean", () -> SequenceMean.of(sequences, k));
             LaesSolver.validateMemorySize(p, stats.maxSteps(), k, stats.totalSteps());
+            if (route == SvdRoute.GRAM) {
+                GramLimits.requireDriverFits(stats.maxSteps(), k, p, driverHeap);
+            }
             LaesComponents components;
             if (route == SvdRoute.XI) {
                 components = stages.run("LAES: Xi SVD", () -> XiRoute.topComponents(sequences, stats, p));

@@ -2,12 +2,17 @@ package ai.laes.report;
 
 import java.awt.BasicStroke;
 import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+
+import javax.imageio.ImageIO;
 
 import ai.laes.io.FileSystems;
 import org.apache.hadoop.conf.Configuration;
@@ -103,6 +108,59 @@ public final class Charts {
     private static int mix(int channel, double towardsWhite) {
         return (int) Math.round(channel + (255 - channel) * towardsWhite);
     }
+
+    /**
+     * Losses and accuracies of the same lines on two panels, one above the other: the losses (name to {x, y}) on a log
+     * scale, the accuracies on a linear axis from 0 to 1 (on one log axis with losses, accuracies of 0.8 and 0.9 are one
+     * flat line). Every line is named in both legends and keeps its colour across the panels; {@code highlight}'s
+     * (null: none) is drawn thick and marked "(selected)".
+     */
+    public static void lossAndAccuracy(Path png, Configuration conf, String title, String xTitle,
+            Map<String, double[][]> losses, String lossTitle, Map<String, double[][]> accuracies, String accuracyTitle,
+            String highlight) {
+        XYChart[] panels = lossAndAccuracyPanels(title, xTitle, losses, lossTitle, accuracies, accuracyTitle, highlight);
+        BufferedImage top = BitmapEncoder.getBufferedImage(panels[0]);
+        BufferedImage bottom = BitmapEncoder.getBufferedImage(panels[1]);
+        BufferedImage both = new BufferedImage(WIDTH, top.getHeight() + bottom.getHeight(), BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = both.createGraphics();
+        g.drawImage(top, 0, 0, null);
+        g.drawImage(bottom, 0, top.getHeight(), null);
+        g.dispose();
+        try (OutputStream out = FileSystems.of(png, conf).create(png, true)) {
+            ImageIO.write(both, "png", out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(png + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The two panels of {@link #lossAndAccuracy}: the losses' chart and the accuracies'. */
+    static XYChart[] lossAndAccuracyPanels(String title, String xTitle, Map<String, double[][]> losses, String lossTitle,
+            Map<String, double[][]> accuracies, String accuracyTitle, String highlight) {
+        XYChart loss = chart(title, xTitle, lossTitle, losses, true);
+        XYChart accuracy = chart("", xTitle, accuracyTitle, accuracies, false);
+        accuracy.getStyler().setYAxisMin(0.0);
+        accuracy.getStyler().setYAxisMax(1.0);
+        for (XYChart c : List.of(loss, accuracy)) {
+            int i = 0;
+            for (XYSeries s : c.getSeriesMap().values()) {
+                Color colour = LINE_COLOURS[i++ % LINE_COLOURS.length];
+                s.setLineColor(colour);
+                s.setMarkerColor(colour);
+                if (s.getName().equals(highlight)) {
+                    s.setLineWidth(4f);
+                    s.setLabel(highlight + " (selected)");
+                }
+            }
+        }
+        return new XYChart[] {loss, accuracy};
+    }
+
+    /** Colours told apart in a legend of up to 20 lines (Tableau 20, dark shades first), then repeating. */
+    static final Color[] LINE_COLOURS = {new Color(0x1F77B4), new Color(0xFF7F0E), new Color(0x2CA02C), new Color(0xD62728),
+        new Color(0x9467BD), new Color(0x8C564B), new Color(0xE377C2), new Color(0x7F7F7F), new Color(0xBCBD22),
+        new Color(0x17BECF), new Color(0xAEC7E8), new Color(0xFFBB78), new Color(0x98DF8A), new Color(0xFF9896),
+        new Color(0xC5B0D5), new Color(0xC49C94), new Color(0xF7B6D2), new Color(0xC7C7C7), new Color(0xDBDB8D),
+        new Color(0x9EDAE5)};
 
     /** One line per entry of {@code series} (name to {x, y}), y on a linear scale. */
     public static void linearLines(Path png, Configuration conf, String title, String xTitle, String yTitle,

@@ -36,12 +36,22 @@ public final class FinetuneStudy {
     public static final String COMPLETED = "completed";
     private static final Logger LOG = LoggerFactory.getLogger(FinetuneStudy.class);
 
+    /** A network's test accuracy and mean cross-entropy (exact, {@link Evaluator}). */
+    public record Score(double accuracy, double loss) {
+        static Score of(Evaluator.Result r) {
+            return new Score(r.accuracy(), r.loss());
+        }
+    }
+
     /**
-     * One model's fine-tuning: {@code curve} holds epoch 0 (the initial network) and every completed epoch;
+     * One model's fine-tuning: {@code readoutAccuracy} is the test accuracy of the least-squares readout fitted on the
+     * model's memory states (what its recurrent state carries), {@code start} the test score of the network fine-tuning
+     * begins with (LMN-LAES: that readout; the others: the reference's random head), {@code finetuned} the test score
+     * of the network of the best epoch; {@code curve} holds epoch 0 (the start) and every completed epoch;
      * {@code divergedAt} is the epoch that diverged, 0 if none; {@code gradients} the probes in epoch order (empty for
      * the LSTM).
      */
-    public record Run(String model, double initAccuracy, double finetunedAccuracy, List<ValidatedEpoch.Outcome> curve,
+    public record Run(String model, double readoutAccuracy, Score start, Score finetuned, List<ValidatedEpoch.Outcome> curve,
                       int bestEpoch, int divergedAt, List<GradientProbe.At> gradients) {
         /** Epochs completed. */
         public int epochs() {
@@ -51,6 +61,17 @@ public final class FinetuneStudy {
         /** {@code completed} or {@code diverged at epoch e}. */
         public String status() {
             return divergedAt == 0 ? COMPLETED : "diverged at epoch " + divergedAt;
+        }
+    }
+
+    /**
+     * The spread of the fine-tuned test accuracy between seeds, which a start's lead must exceed for claim (3)
+     * ({@link Verdicts}): {@code spread} and how it was obtained.
+     */
+    public record SeedSpread(double spread, String how) {
+        /** Given on the command line. */
+        public static SeedSpread given(double spread) {
+            return new SeedSpread(spread, "given (--seed-spread)");
         }
     }
 
@@ -73,32 +94,58 @@ public final class FinetuneStudy {
     public static List<Run> run(String task, List<InitialisationStudy.Outcome> outcomes, JavaRDD<LabeledImage> train,
             long trainCount, JavaRDD<LabeledImage> validation, JavaRDD<LabeledImage> test, GradientProbe probe,
             Batches batches, ReportBudget budget, long seed, Stages stages, JavaSparkContext sc) {
-        RecurrentClassifiers.Settings reference = RecurrentClassifiers.Settings.reference();
-        FineTuning.Data data = new FineTuning.Data(train, trainCount, validation, batches);
         List<Run> runs = new ArrayList<>();
         for (InitialisationStudy.Outcome o : outcomes) {
-            Hyperparameters hyper = new Hyperparameters(budget.learningRate(), reference.weightDecay, reference.clipNorm,
-                    budget.orthogonalityPenaltyOf(o.model()), budget.detachProbabilityOf(o.model()), seed);
-            FineTuning.Setup setup = new FineTuning.Setup(budget.epochs(), sc.defaultParallelism(), budget.batchSize(),
-                    budget.averagingFrequency(), LeastSquaresReadout.BATCH, seed, "report " + task + " " + o.model() + " fine-tune");
-            InMemory store = new InMemory(setup.name(), o.isLmn() ? probe : null, stages);
-            MultiLayerNetwork net = hyper.applyTo(o.network());
-            if (ReadoutScheme.defaultFor(InitialisationStudy.LMN_LAES.equals(o.model())) == ReadoutScheme.RANDOM) {
-                ReadoutScheme.random(net, seed); // the reference fine-tunes the other models from a random readout
-            }
-            FineTuning.Progress start = FineTuning.start(sc, net, data, setup, stages, store);
-            FineTuning.Result result = FineTuning.train(sc, net, start, data, setup, stages, store);
-            if (result.divergedAt() == 0) {
-                store.probe(result.progress().epoch(), result.last());
-            }
-            MultiLayerNetwork chosen = store.best;
-            double accuracy = stages.run(setup.name() + ": test",
-                    () -> Evaluator.evaluate(sc, chosen, test, batches, LeastSquaresReadout.BATCH).accuracy());
-            runs.add(new Run(o.model(), o.accuracy(), accuracy, store.curve, result.progress().bestEpoch(), result.divergedAt(),
-                    List.copyOf(store.gradients)));
-            releaseNativeMemory();
+            runs.add(fineTune(task, o, new FineTuning.Data(train, trainCount, validation, batches), test, probe, budget, seed,
+                    stages, sc));
         }
         return runs;
+    }
+
+    /**
+     * The spread between seeds measured: the LAES-initialised LMN of {@code outcomes} fine-tuned again as in
+     * {@link #run}, with seed {@code seed + 1} (another epoch order, other detach draws), against its run {@code first}
+     * with {@code seed}: the absolute difference of their test accuracies. One more fine-tuning per task.
+     */
+    public static SeedSpread seedSpread(String task, List<InitialisationStudy.Outcome> outcomes, List<Run> first,
+            JavaRDD<LabeledImage> train, long trainCount, JavaRDD<LabeledImage> validation, JavaRDD<LabeledImage> test,
+            Batches batches, ReportBudget budget, long seed, Stages stages, JavaSparkContext sc) {
+        InitialisationStudy.Outcome laes = outcomes.stream().filter(o -> InitialisationStudy.LMN_LAES.equals(o.model())).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no LAES-initialised LMN to measure the seed spread with"));
+        double a = first.stream().filter(r -> r.model().equals(laes.model())).findFirst().orElseThrow().finetuned().accuracy();
+        double b = fineTune(task + " (seed " + (seed + 1) + ")", laes, new FineTuning.Data(train, trainCount, validation, batches),
+                test, null, budget, seed + 1, stages, sc).finetuned().accuracy();
+        return new SeedSpread(Math.abs(a - b), String.format(java.util.Locale.ROOT,
+                "measured: %s fine-tuned with seeds %d and %d, test accuracy %.4f and %.4f", laes.model(), seed, seed + 1, a, b));
+    }
+
+    /** One model fine-tuned as {@link #run} describes; its gradients probed by {@code probe} (null: not probed). */
+    private static Run fineTune(String task, InitialisationStudy.Outcome o, FineTuning.Data data, JavaRDD<LabeledImage> test,
+            GradientProbe probe, ReportBudget budget, long seed, Stages stages, JavaSparkContext sc) {
+        RecurrentClassifiers.Settings reference = RecurrentClassifiers.Settings.reference();
+        Hyperparameters hyper = new Hyperparameters(budget.learningRate(), reference.weightDecay, reference.clipNorm,
+                budget.orthogonalityPenaltyOf(o.model()), budget.detachProbabilityOf(o.model()), seed);
+        FineTuning.Setup setup = new FineTuning.Setup(budget.epochs(), sc.defaultParallelism(), budget.batchSize(),
+                budget.averagingFrequency(), LeastSquaresReadout.BATCH, seed, "report " + task + " " + o.model() + " fine-tune");
+        InMemory store = new InMemory(setup.name(), o.isLmn() ? probe : null, stages);
+        MultiLayerNetwork net = hyper.applyTo(o.network());
+        if (ReadoutScheme.defaultFor(InitialisationStudy.LMN_LAES.equals(o.model())) == ReadoutScheme.RANDOM) {
+            ReadoutScheme.random(net, seed); // the reference fine-tunes the other models from a random readout
+        }
+        Batches batches = data.batches();
+        Score start = Score.of(stages.run(setup.name() + ": test the start",
+                () -> Evaluator.evaluate(sc, net, test, batches, LeastSquaresReadout.BATCH)));
+        FineTuning.Progress begun = FineTuning.start(sc, net, data, setup, stages, store);
+        FineTuning.Result result = FineTuning.train(sc, net, begun, data, setup, stages, store);
+        if (result.divergedAt() == 0) {
+            store.probe(result.progress().epoch(), result.last());
+        }
+        MultiLayerNetwork chosen = store.best;
+        Score finetuned = Score.of(stages.run(setup.name() + ": test",
+                () -> Evaluator.evaluate(sc, chosen, test, batches, LeastSquaresReadout.BATCH)));
+        releaseNativeMemory();
+        return new Run(o.model(), o.accuracy(), start, finetuned, store.curve, result.progress().bestEpoch(), result.divergedAt(),
+                List.copyOf(store.gradients));
     }
 
     /**

@@ -26,6 +26,12 @@ public final class ReportPage {
     public static final String RECONSTRUCTION_CSV = "reconstruction_vs_length.csv";
     public static final String GRADIENT_CSV = "gradient_norms.csv";
     public static final String ACCURACY_CSV = "accuracy.csv";
+    /**
+     * accuracy.csv's columns: the test accuracy of the least-squares readout of the model's memory states, the test
+     * accuracy and cross-entropy of the network fine-tuning starts from, the same of the fine-tuned (best-epoch) one.
+     */
+    public static final String ACCURACY_HEADER = "task,model,readout_accuracy,start_accuracy,start_loss,finetuned_accuracy,"
+            + "finetuned_loss,epochs,best_epoch,status";
     public static final String CURVES_CSV = "validation_curves.csv";
     public static final String RECONSTRUCTION = "reconstruction_vs_length";
     public static final String GRADIENT = "gradient_norms";
@@ -34,7 +40,7 @@ public final class ReportPage {
     /** One task's results. */
     public record TaskResult(String task, long trainSequences, long validationSequences, long testSequences,
                              ReconstructionStudy.Result reconstruction, List<InitialisationStudy.Outcome> outcomes,
-                             List<FinetuneStudy.Run> runs) {
+                             List<FinetuneStudy.Run> runs, FinetuneStudy.SeedSpread seedSpread) {
     }
 
     /** Everything the page shows. */
@@ -53,7 +59,7 @@ public final class ReportPage {
     public static Map<String, Object> write(Content c, Function<String, Path> file, Configuration conf) {
         StringBuilder recon = new StringBuilder("task,T,p,method,mse\n");
         StringBuilder grad = new StringBuilder("task,scheme,epoch,t,norm\n");
-        StringBuilder acc = new StringBuilder("task,model,init_accuracy,finetuned_accuracy,epochs,best_epoch,status\n");
+        StringBuilder acc = new StringBuilder(ACCURACY_HEADER + "\n");
         StringBuilder curves = new StringBuilder("task,model,epoch,val_loss,val_accuracy\n");
         for (TaskResult r : c.tasks()) {
             String task = r.task();
@@ -84,18 +90,22 @@ public final class ReportPage {
             Charts.groupedLogLines(file.apply(png(GRADIENT, task)), conf, "Mean ||dL/dm_t|| during fine-tuning (" + task + ")",
                     "time step t", "mean norm of dL/dm_t", gradSeries);
 
+            Map<String, double[][]> lossSeries = new LinkedHashMap<>();
             Map<String, double[][]> curveSeries = new LinkedHashMap<>();
             for (FinetuneStudy.Run run : r.runs()) {
-                acc.append(task).append(',').append(run.model()).append(',').append(run.initAccuracy()).append(',')
-                        .append(run.finetunedAccuracy()).append(',').append(run.epochs()).append(',').append(run.bestEpoch())
-                        .append(',').append(run.status()).append('\n');
+                acc.append(String.join(",", task, run.model(), String.valueOf(run.readoutAccuracy()),
+                        String.valueOf(run.start().accuracy()), String.valueOf(run.start().loss()),
+                        String.valueOf(run.finetuned().accuracy()), String.valueOf(run.finetuned().loss()),
+                        String.valueOf(run.epochs()), String.valueOf(run.bestEpoch()), run.status())).append('\n');
                 run.curve().forEach(e -> curves.append(task).append(',').append(run.model()).append(',').append(e.epoch())
                         .append(',').append(e.valLoss()).append(',').append(e.valAccuracy()).append('\n'));
-                curveSeries.put(run.model(), new double[][] {run.curve().stream().mapToDouble(ValidatedEpoch.Outcome::epoch).toArray(),
-                    run.curve().stream().mapToDouble(ValidatedEpoch.Outcome::valAccuracy).toArray()});
+                double[] epochs = run.curve().stream().mapToDouble(ValidatedEpoch.Outcome::epoch).toArray();
+                lossSeries.put(run.model(), new double[][] {epochs, run.curve().stream().mapToDouble(ValidatedEpoch.Outcome::valLoss).toArray()});
+                curveSeries.put(run.model(), new double[][] {epochs, run.curve().stream().mapToDouble(ValidatedEpoch.Outcome::valAccuracy).toArray()});
             }
-            Charts.linearLines(file.apply(png(CURVES, task)), conf, "Validation accuracy per fine-tuning epoch (" + task + ")",
-                    "epoch (0 = initialisation with least-squares readout)", "validation accuracy", curveSeries);
+            Charts.lossAndAccuracy(file.apply(png(CURVES, task)), conf, "Validation loss (above) and accuracy (below) per "
+                    + "fine-tuning epoch (" + task + "; 0 = the start)", "epoch", lossSeries, "validation cross-entropy", curveSeries,
+                    "validation accuracy", null);
         }
         text(file.apply(RECONSTRUCTION_CSV), conf, recon.toString());
         text(file.apply(GRADIENT_CSV), conf, grad.toString());
@@ -138,8 +148,11 @@ public final class ReportPage {
             Map<String, Object> accuracy = new LinkedHashMap<>();
             for (FinetuneStudy.Run run : r.runs()) {
                 Map<String, Object> a = new LinkedHashMap<>();
-                a.put("init_accuracy", run.initAccuracy());
-                a.put("finetuned_accuracy", run.finetunedAccuracy());
+                a.put("readout_accuracy", run.readoutAccuracy());
+                a.put("start_accuracy", run.start().accuracy());
+                a.put("start_loss", run.start().loss());
+                a.put("finetuned_accuracy", run.finetuned().accuracy());
+                a.put("finetuned_loss", run.finetuned().loss());
                 a.put("epochs", run.epochs());
                 a.put("best_epoch", run.bestEpoch());
                 a.put("status", run.status());
@@ -160,6 +173,7 @@ public final class ReportPage {
                 accuracy.put(run.model(), a);
             }
             t.put("accuracy", accuracy);
+            t.put("seed_spread", Map.of("spread", r.seedSpread().spread(), "how", r.seedSpread().how()));
             perTask.put(r.task(), t);
         }
         m.put("results", perTask);
@@ -326,15 +340,20 @@ public final class ReportPage {
                         + "and shown as diverged at that epoch, keeping the epochs before. Both accuracies are on the same ")
                 .append(count(b.readoutTest())).append(" test sequences. Data: <a href=\"").append(ACCURACY_CSV).append("\">")
                 .append(ACCURACY_CSV).append("</a>, <a href=\"").append(CURVES_CSV).append("\">").append(CURVES_CSV).append("</a>.</p>\n");
-        h.append("<table><tr><th>task</th><th>model</th><th>after initialisation</th><th>after fine-tuning</th><th>epochs</th>"
-                + "<th>best epoch</th><th>status</th></tr>\n");
+        h.append("<table><tr><th>task</th><th>model</th><th>least-squares readout of the memory: accuracy</th>"
+                + "<th>the start: accuracy</th><th>the start: loss</th><th>fine-tuned: accuracy</th><th>fine-tuned: loss</th>"
+                + "<th>epochs</th><th>best epoch</th><th>status</th></tr>\n");
         for (TaskResult r : c.tasks()) {
             r.runs().forEach(run -> h.append("<tr><td>").append(r.task()).append("</td><td>").append(run.model()).append("</td><td>")
-                    .append(fmt(run.initAccuracy())).append("</td><td>").append(fmt(run.finetunedAccuracy())).append("</td><td>")
-                    .append(run.epochs()).append("</td><td>").append(run.bestEpoch()).append("</td><td>").append(run.status())
-                    .append("</td></tr>\n"));
+                    .append(fmt(run.readoutAccuracy())).append("</td><td>").append(fmt(run.start().accuracy())).append("</td><td>")
+                    .append(fmt(run.start().loss())).append("</td><td>").append(fmt(run.finetuned().accuracy())).append("</td><td>")
+                    .append(fmt(run.finetuned().loss())).append("</td><td>").append(run.epochs()).append("</td><td>")
+                    .append(run.bestEpoch()).append("</td><td>").append(run.status()).append("</td></tr>\n"));
         }
-        h.append("</table>\n</body></html>\n");
+        h.append("</table>\n<p>Spread of the fine-tuned test accuracy between seeds (claim 3 needs a start's lead to exceed it): ");
+        c.tasks().forEach(r -> h.append(r.task()).append(' ').append(fmt(r.seedSpread().spread())).append(" (")
+                .append(Verdicts.escape(r.seedSpread().how())).append("); "));
+        h.append("</p>\n</body></html>\n");
         return h.toString();
     }
 

@@ -20,9 +20,10 @@ import java.util.Optional;
  *   <li>Gradients, during fine-tuning: ||dL/dm_1|| / ||dL/dm_T|| of the LAES-initialised LMN between
  *       {@link #REACH} and 1 / {@link #REACH} (neither vanished nor exploded over T - 1 steps) both at initialisation
  *       (the first iteration of fine-tuning) and after the last completed epoch ({@link GradientProbe}).</li>
- *   <li>Classification: the fine-tuned LAES-initialised LMN's test accuracy at least {@link #SOLVED}; below it, not
- *       supported at the reference fine-tuning ({@link #REFERENCE_EPOCHS} epochs on the whole training split), not
- *       measurable at a smaller one.</li>
+ *   <li>Classification: the fine-tuned LAES-initialised LMN's test accuracy against every other model's at the same
+ *       budget: supported when it leads by more than the spread between seeds ({@link FinetuneStudy.SeedSpread}), not
+ *       supported when another model leads it by more, else not measurable; at a budget shorter than
+ *       {@link #REFERENCE_EPOCHS} epochs on the whole training split a lead says which start gets there first.</li>
  * </ol>
  */
 public final class Verdicts {
@@ -30,11 +31,6 @@ public final class Verdicts {
     public static final double MUCH_LOWER = 0.5;
     /** Gradients reach step 1 when its norm is within this factor (either way) of step T's. */
     public static final double REACH = 1e-2;
-    /**
-     * A task counts as solved at this test accuracy: a line chosen for this report, above the 0.85 that the
-     * least-squares readout of the LAES state alone reaches on both tasks (README), so fine-tuning must add to it.
-     */
-    public static final double SOLVED = 0.9;
     /** Epochs of the reference fine-tuning (docs/laes-math.md, "What the paper claims"). */
     public static final int REFERENCE_EPOCHS = 100;
     static final String[] CLAIMS = {
@@ -42,11 +38,11 @@ public final class Verdicts {
                 + "otherwise (random orthogonal, or trained by gradient descent through time).",
         "With LAES initialisation, gradients reach early time steps during fine-tuning (norms of dL/dm_t do not vanish "
                 + "with distance from the end).",
-        "LAES pretraining supports solving the task (classification, T = 784)."};
+        "LAES pretraining supports solving the task better than the other starts (classification, T = 784)."};
     static final String[] MEASURES = {
         "test reconstruction MSE at the longest T of the memories of the same size, and their ratios",
         "||dL/dm_1|| / ||dL/dm_T|| of the LMN under each initialisation, at initialisation and after the last epoch",
-        "test accuracy of each model after fine-tuning"};
+        "test accuracy of each model after fine-tuning, against the spread between seeds"};
 
     /** A verdict. */
     public enum Outcome {
@@ -180,34 +176,52 @@ public final class Verdicts {
         return a.epoch() == 0 ? "at initialisation" : "after epoch " + a.epoch();
     }
 
+    /**
+     * Claim 3 on one task: the fine-tuned test accuracy of the LAES-initialised LMN against the best of the other
+     * models at the same budget, by the rule of docs/results.md: supported when it leads by more than the spread
+     * between seeds, not supported when another model leads it by more than the spread, else not measurable (the two
+     * cannot be told apart). At a budget shorter than the reference's a lead says the LAES start gets there first.
+     */
     static Verdict accuracy(ReportPage.TaskResult r, ReportPage.Content c) {
         ReportBudget b = c.budget();
         List<Figure> figures = new ArrayList<>();
         double laes = Double.NaN;
+        FinetuneStudy.Run rival = null;
         for (FinetuneStudy.Run run : r.runs()) {
-            figures.add(new Figure(run.model(), run.finetunedAccuracy()));
+            figures.add(new Figure(run.model(), run.finetuned().accuracy()));
             if (run.model().equals(InitialisationStudy.LMN_LAES)) {
-                laes = run.finetunedAccuracy();
+                laes = run.finetuned().accuracy();
+            } else if (rival == null || run.finetuned().accuracy() > rival.finetuned().accuracy()) {
+                rival = run;
             }
         }
+        double spread = r.seedSpread().spread();
+        figures.add(new Figure("spread between seeds", spread));
         boolean reference = b.finetuneTrain() == 0 && b.epochs() >= REFERENCE_EPOCHS;
         String budget = "fine-tuning " + b.epochs() + " epochs over " + ReportPage.count(b.finetuneTrain()) + " training sequences (Adam "
-                + b.learningRate() + ", batch " + b.batchSize() + "); test on " + ReportPage.count(b.readoutTest()) + " sequences";
+                + b.learningRate() + ", batch " + b.batchSize() + "); test on " + ReportPage.count(b.readoutTest()) + " sequences; seed spread "
+                + r.seedSpread().how();
         Outcome outcome;
         String reason;
-        if (!Double.isFinite(laes)) {
+        if (!Double.isFinite(laes) || rival == null || !(spread >= 0)) {
             outcome = Outcome.NOT_MEASURABLE;
-            reason = "no fine-tuned LAES-initialised LMN";
-        } else if (laes >= SOLVED) {
-            outcome = Outcome.SUPPORTED;
-            reason = "the LAES-initialised LMN reaches test accuracy " + SOLVED + " or more";
-        } else if (reference) {
-            outcome = Outcome.NOT_SUPPORTED;
-            reason = "at the reference fine-tuning the LAES-initialised LMN stays below test accuracy " + SOLVED;
+            reason = !Double.isFinite(laes) ? "no fine-tuned LAES-initialised LMN" : rival == null ? "no other model to compare with"
+                    : "no spread between seeds";
         } else {
-            outcome = Outcome.NOT_MEASURABLE;
-            reason = "below test accuracy " + SOLVED + " after a fine-tuning shorter than the reference (" + REFERENCE_EPOCHS
-                    + " epochs on the whole training split)";
+            double lead = laes - rival.finetuned().accuracy();
+            String margin = String.format(Locale.ROOT, "%.4f, the spread between seeds %.4f", Math.abs(lead), spread);
+            if (lead > spread) {
+                outcome = Outcome.SUPPORTED;
+                reason = "the LAES-initialised LMN beats every other model's test accuracy (the best, " + rival.model() + ", by "
+                        + margin + ")" + (reference ? "" : "; at a budget shorter than the reference's " + REFERENCE_EPOCHS
+                        + " epochs this says it gets there first");
+            } else if (-lead > spread) {
+                outcome = Outcome.NOT_SUPPORTED;
+                reason = rival.model() + " beats the LAES-initialised LMN's test accuracy by " + margin;
+            } else {
+                outcome = Outcome.NOT_MEASURABLE;
+                reason = "the LAES-initialised LMN and " + rival.model() + " are within the spread between seeds (" + margin + ")";
+            }
         }
         return new Verdict(3, r.task(), figures, outcome, reason, budget);
     }
@@ -269,10 +283,12 @@ public final class Verdicts {
                         + "with the gradient-trained memory, per-lag least-squares decoders with the random orthogonal one); not "
                         + "measurable when no learning rate lowered the gradient-trained memory's loss. Claim 2: supported when "
                         + "||dL/dm_1|| / ||dL/dm_T|| of the LAES-initialised LMN is between ").append(REACH).append(" and ")
-                .append(ReportPage.fmt(1 / REACH)).append(" both at initialisation and after the last completed fine-tuning epoch. Claim 3: supported when the fine-tuned LAES-initialised LMN reaches test accuracy ")
-                .append(SOLVED).append(" (a line chosen for this report, above the about 0.85 of the least-squares readout of the "
-                        + "LAES state alone); below it, not supported at the reference fine-tuning (").append(REFERENCE_EPOCHS)
-                .append(" epochs on the whole training split), not measurable at a smaller one.</p>\n</section>\n");
+                .append(ReportPage.fmt(1 / REACH)).append(" both at initialisation and after the last completed fine-tuning epoch. "
+                        + "Claim 3: supported when the fine-tuned LAES-initialised LMN's test accuracy beats every other model's at "
+                        + "the same budget by more than the spread between seeds (below the table of section 3); not supported when "
+                        + "another model beats it by more; else not measurable. At a budget shorter than the reference's (")
+                .append(REFERENCE_EPOCHS).append(" epochs on the whole training split) a lead says which start gets there first, "
+                        + "not which ends better.</p>\n</section>\n");
     }
 
     private static String rates(LearningRateSearch search) {

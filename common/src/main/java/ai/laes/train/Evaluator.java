@@ -12,19 +12,18 @@ import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.evaluation.classification.Evaluation;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * Distributed evaluation of a classifier: the network goes to the executors as a
- * {@link NetworkBroadcast} copy, each partition sums the cross-entropy -log p(label) and fills an
- * {@link Evaluation}, and the partial results are merged on the driver. Probabilities are clipped
- * at 1e-10 as DL4J's MCXENT loss does with a softmax output, so the loss matches its score
- * (without the regularisation term).
+ * {@link NetworkBroadcast} copy, each partition sums the cross-entropy -log softmax(z)_label of every example from
+ * its logits z ({@link CrossEntropy}: exact in double, not DL4J's score, which clips probabilities at 1e-10) and
+ * fills an {@link Evaluation} with softmax(z), and the partial results are merged on the driver. The loss is the
+ * reference's mean cross-entropy, without the regularisation terms.
  */
 public final class Evaluator {
-    /** DL4J's LossMCXENT softmax clipping epsilon. */
-    static final double CLIP = 1e-10;
-
     private Evaluator() {
     }
 
@@ -35,16 +34,27 @@ public final class Evaluator {
         private long count;
         private final Evaluation evaluation = new Evaluation(MnistImages.CLASSES);
 
-        Result add(INDArray labels, INDArray probabilities) {
-            INDArray p = probabilities.castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE);
-            INDArray y = labels.castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE);
-            for (int i = 0; i < p.rows(); i++) {
-                int label = y.getRow(i).argMax().getInt(0);
-                lossSum -= Math.log(Math.max(p.getDouble(i, label), CLIP));
+        /** Adds a minibatch: one-hot {@code labels} [b, C] and the network's logits [b, C]. */
+        Result add(INDArray labels, double[][] logits) {
+            double[][] y = labels.castTo(DataType.DOUBLE).toDoubleMatrix();
+            double[][] p = new double[logits.length][];
+            for (int i = 0; i < logits.length; i++) {
+                lossSum += CrossEntropy.loss(logits[i], argMax(y[i]));
+                p[i] = CrossEntropy.probabilities(logits[i]);
             }
-            count += p.rows();
-            evaluation.eval(labels, probabilities);
+            count += logits.length;
+            evaluation.eval(labels.castTo(DataType.DOUBLE), Nd4j.createFromArray(p));
             return this;
+        }
+
+        private static int argMax(double[] v) {
+            int best = 0;
+            for (int c = 1; c < v.length; c++) {
+                if (v[c] > v[best]) {
+                    best = c;
+                }
+            }
+            return best;
         }
 
         Result merge(Result other) {
@@ -83,7 +93,7 @@ public final class Evaluator {
                     while (it.hasNext()) {
                         batch.add(it.next());
                         if (batch.size() == batchSize || !it.hasNext()) {
-                            part.add(batches.labels(batch), copy.output(batches.features(batch), false));
+                            part.add(batches.labels(batch), CrossEntropy.logits(copy, batches.features(batch)));
                             batch.clear();
                         }
                     }
@@ -99,7 +109,7 @@ public final class Evaluator {
         Result r = new Result();
         for (int from = 0; from < images.size(); from += batchSize) {
             List<LabeledImage> batch = images.subList(from, Math.min(images.size(), from + batchSize));
-            r.add(batches.labels(batch), net.output(batches.features(batch), false));
+            r.add(batches.labels(batch), CrossEntropy.logits(net, batches.features(batch)));
         }
         return r;
     }

@@ -7,6 +7,7 @@ import ai.laes.lmn.LinearMemoryLayer;
 import org.deeplearning4j.nn.conf.GradientNormalization;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.conf.layers.BaseLayer;
+import org.deeplearning4j.nn.conf.layers.BaseOutputLayer;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.wrapper.BaseWrapperLayer;
 import org.nd4j.linalg.learning.regularization.L2Regularization;
@@ -14,6 +15,7 @@ import org.nd4j.linalg.learning.regularization.Regularization;
 import org.deeplearning4j.nn.conf.NeuralNetConfiguration;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.learning.config.Adam;
+import org.nd4j.linalg.lossfunctions.impl.LossMCXENT;
 
 /**
  * The optimiser of the reference setup: Adam with learning rate {@code learningRate}, weight decay
@@ -56,6 +58,9 @@ public record Hyperparameters(double learningRate, double weightDecay, double cl
                 base.setRegularizationBias(withL2(base.getRegularizationBias()));
                 base.setGradientNormalization(clipNorm > 0 ? GradientNormalization.ClipL2PerLayer : GradientNormalization.None);
                 base.setGradientNormalizationThreshold(clipNorm > 0 ? clipNorm : 1.0);
+            }
+            if (layer instanceof BaseOutputLayer head && head.getLossFn() instanceof LossMCXENT) {
+                head.setLossFn(new SoftmaxCrossEntropyLoss()); // a start saved with DL4J's clipped score scores exactly
             }
             if (layer instanceof LinearMemoryLayer lmn) {
                 lmn.setOrthogonalityPenalty(orthogonalityPenalty);

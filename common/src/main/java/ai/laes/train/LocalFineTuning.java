@@ -56,7 +56,7 @@ public final class LocalFineTuning {
                             "%s epoch %d/%d: training loss became %s at example %d", setup.name(), epoch, setup.epochs(), loss, from)));
                     return new FineTuning.Result(now, epoch, net);
                 }
-                lossSum += loss * batch.size();
+                lossSum += CrossEntropy.withoutRegularisation(net, loss) * batch.size();
             }
             net.setEpochCount(net.getEpochCount() + 1);
             double trainSeconds = (System.nanoTime() - t0) / 1e9;

@@ -86,7 +86,7 @@ public final class ParameterAveragingTrainer {
         return frequency;
     }
 
-    /** What one epoch did: the examples-weighted mean of the workers' minibatch losses, examples, seconds. */
+    /** What one epoch did: the examples-weighted mean of the workers' minibatch cross-entropies, examples, seconds. */
     public record EpochResult(double trainLoss, long examples, double seconds) {
         public double examplesPerSecond() {
             return examples / seconds;
@@ -117,7 +117,7 @@ public final class ParameterAveragingTrainer {
                 throw new TrainingDiverged(String.format(Locale.ROOT, "%s, round %d/%d: training loss became %s (parameters %s)",
                         label, r + 1, rounds, loss, finite(network()) ? "finite" : "not finite"));
             }
-            lossSum += loss * inRound;
+            lossSum += CrossEntropy.withoutRegularisation(network(), loss) * inRound;
             done += inRound;
             double elapsed = (System.nanoTime() - start) / 1e9;
             LOG.info(String.format(Locale.ROOT, "%s, round %d/%d: %d/%d examples, loss %.4f, %.0f examples/s, ETA %.0f s",

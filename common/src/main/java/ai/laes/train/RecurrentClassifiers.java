@@ -16,11 +16,10 @@ import org.deeplearning4j.nn.weights.WeightInit;
 import org.nd4j.linalg.activations.Activation;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.learning.config.Adam;
-import org.nd4j.linalg.lossfunctions.LossFunctions;
 
 /**
  * Sequence classifiers of docs/laes-math.md, "Initialising the LMN from the LAES", the LMN and the LSTM baseline alike: recurrent layer -> LastTimeStep
- * -> softmax OutputLayer (MCXENT). The reference setup is Adam(1e-3), weight decay 1e-5, clipping at 10. It builds
+ * -> softmax OutputLayer (cross-entropy, scored exactly: {@link SoftmaxCrossEntropyLoss}). The reference setup is Adam(1e-3), weight decay 1e-5, clipping at 10. It builds
  * both layers, so it sits above both ({@code ai.laes.lmn}, {@code ai.laes.lstm}), which then need not know each other.
  * <ul>
  *   <li>Weight decay is PyTorch's Adam weight_decay, i.e. an L2 term added to the gradient of every
@@ -102,7 +101,7 @@ public final class RecurrentClassifiers {
         }
         MultiLayerConfiguration conf = b.list()
                 .layer(new LastTimeStep(recurrent))
-                .layer(new OutputLayer.Builder(LossFunctions.LossFunction.MCXENT).activation(Activation.SOFTMAX)
+                .layer(new OutputLayer.Builder(new SoftmaxCrossEntropyLoss()).activation(Activation.SOFTMAX)
                         .nIn(size).nOut(s.classes).build())
                 .setInputType(InputType.recurrent(s.nIn))
                 .build();

@@ -1,5 +1,6 @@
 package ai.laes.laes;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -110,5 +111,78 @@ class LaesChecksTest {
         double[][] rotation = {{0.0, -1.0}, {1.0, 0.0}};
         assertTrue(Math.abs(LaesChecks.spectralRadius(rotation) - 1) < 1e-12);
         assertTrue(Math.abs(LaesChecks.spectralNorm(new double[][] {{3, 0}, {4, 0}}) - 5) < 1e-12);
+    }
+
+    /**
+     * Near the rank of Xi most singular values of B are 1, and F2J's bisection for the largest eigenvalue of
+     * B^T B alone (dstebz) can fail on such a cluster; the norm then comes from all eigenvalues. This B has 22
+     * singular values 1 and three of 1e-8 to 3e-8 (random orthogonal factors, seed 13: one of 252 failing
+     * seeds out of 3,000).
+     */
+    @Test
+    void theSpectralNormSurvivesAClusterOfUnitSingularValues() {
+        int p = 25;
+        double[][] b = nearIsometry(13, p);
+        double[] btb = new double[p * p];
+        for (double[] row : b) {
+            for (int i = 0; i < p; i++) {
+                for (int j = 0; j < p; j++) {
+                    btb[i * p + j] += row[i] * row[j];
+                }
+            }
+        }
+        assertThrows(ArrayIndexOutOfBoundsException.class, () -> LaesSolver.dsyevr(btb, p, "N", p, p, null),
+                "this B no longer trips F2J's dstebz: the fallback is untested, find another seed");
+        assertEquals(1.0, LaesChecks.spectralNorm(b), 1e-13);
+        assertEquals(1.0, LaesChecks.stability(new double[p][1], b).spectralNormB(), 1e-13);
+    }
+
+    /** Q diag(1 x (p-3), 1e-8, 2e-8, 3e-8) W^T with Q, W orthogonal (Gram-Schmidt of seeded Gaussians). */
+    private static double[][] nearIsometry(long seed, int p) {
+        Random r = new Random(seed);
+        double[][] q = orthogonal(r, p);
+        double[][] w = orthogonal(r, p);
+        double[][] b = new double[p][p];
+        for (int i = 0; i < p; i++) {
+            for (int j = 0; j < p; j++) {
+                for (int c = 0; c < p; c++) {
+                    double sigma = c < p - 3 ? 1 : 1e-8 * (c - p + 4);
+                    b[i][j] += q[i][c] * sigma * w[j][c];
+                }
+            }
+        }
+        return b;
+    }
+
+    /** Columns orthonormalised by classical Gram-Schmidt, applied twice. */
+    private static double[][] orthogonal(Random r, int p) {
+        double[][] a = new double[p][p];
+        for (int i = 0; i < p; i++) {
+            for (int j = 0; j < p; j++) {
+                a[i][j] = r.nextGaussian();
+            }
+        }
+        for (int j = 0; j < p; j++) {
+            for (int pass = 0; pass < 2; pass++) {
+                for (int c = 0; c < j; c++) {
+                    double d = 0;
+                    for (int i = 0; i < p; i++) {
+                        d += a[i][c] * a[i][j];
+                    }
+                    for (int i = 0; i < p; i++) {
+                        a[i][j] -= d * a[i][c];
+                    }
+                }
+            }
+            double norm = 0;
+            for (int i = 0; i < p; i++) {
+                norm += a[i][j] * a[i][j];
+            }
+            norm = Math.sqrt(norm);
+            for (int i = 0; i < p; i++) {
+                a[i][j] /= norm;
+            }
+        }
+        return a;
     }
 }

@@ -25,6 +25,30 @@ import org.knowm.xchart.XYChart;
 /** The labels of a logarithmic axis: at most a dozen, whole decades on a 1-2-5 step, covering the data. */
 class ChartsTest {
     @Test
+    void lossesAndAccuraciesGetTheirOwnPanelsEveryLineNamedWithOneColourAcrossThem() {
+        Map<String, double[][]> losses = new java.util.LinkedHashMap<>();
+        Map<String, double[][]> accuracies = new java.util.LinkedHashMap<>();
+        for (String id : List.of("laes", "random", "orthogonal")) {
+            losses.put(id, new double[][] {{0, 1, 2}, {2.3, 0.6, 0.5}});
+            accuracies.put(id, new double[][] {{0, 1, 2}, {0.1, 0.84, 0.86}});
+        }
+        XYChart[] panels = Charts.lossAndAccuracyPanels("t", "epoch", losses, "loss", accuracies, "accuracy", "random");
+        XYChart accuracy = panels[1];
+        assertEquals(0.0, accuracy.getStyler().getYAxisMin());
+        assertEquals(1.0, accuracy.getStyler().getYAxisMax());
+        assertArrayEquals(new double[] {0.1, 0.84, 0.86}, accuracy.getSeriesMap().get("laes").getYData(), 0.0, "a linear axis");
+        for (XYChart panel : panels) {
+            assertEquals(List.of("laes", "random", "orthogonal"), List.copyOf(panel.getSeriesMap().keySet()));
+            assertTrue(panel.getSeriesMap().values().stream().allMatch(s -> s.isShowInLegend()), "every line in the legend");
+            assertEquals("random (selected)", panel.getSeriesMap().get("random").getLabel());
+        }
+        for (String id : losses.keySet()) {
+            assertEquals(panels[0].getSeriesMap().get(id).getLineColor(), panels[1].getSeriesMap().get(id).getLineColor(), id);
+        }
+        assertEquals(3, panels[0].getSeriesMap().values().stream().map(s -> s.getLineColor()).distinct().count(), "told apart");
+    }
+
+    @Test
     void theSmnistGradientRangeGetsElevenLabelsEveryFiveDecades() {
         // the quick report's sMNIST gradient norms: 1e-12 (the floor) to about 1e44, 57 decades
         Charts.LogAxis axis = Charts.logAxis(1e-12, 4e43, Charts.MAX_LABELS);

@@ -10,9 +10,9 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
 
 /**
- * The fine-tune job's pictures of what it measured, drawn with the report's {@link Charts} (log scale):
- * {@code curves.png}, the training and validation loss and the validation accuracy per epoch (the start, epoch 0,
- * validated only) with the chosen epoch marked, and {@code gradients.png}, ||dL/dm_t|| against t for each probed
+ * The fine-tune job's pictures of what it measured, drawn with the report's {@link Charts}:
+ * {@code curves.png}, the training and validation loss per epoch (log scale) above the validation accuracy (0 to 1),
+ * the start (epoch 0) validated only, the chosen epoch marked on both, and {@code gradients.png}, ||dL/dm_t|| against t for each probed
  * epoch, drawn only when an epoch was probed. Both are drawn from the run's files, so a resumed run draws all epochs.
  */
 final class FinetuneCharts {
@@ -24,8 +24,10 @@ final class FinetuneCharts {
 
     /** Draws both pictures into {@code dir} from its initial.json and metrics.jsonl and the probe's gradients.csv lines. */
     static void draw(Path dir, int bestEpoch, List<String> gradientLines, Configuration conf) {
-        Charts.logLines(new Path(dir, CURVES), conf, "Fine-tuning: loss and validation accuracy per epoch (chosen: epoch "
-                + bestEpoch + ")", "epoch", "loss, accuracy", curves(EpochMetrics.read(dir, conf), bestEpoch));
+        List<EpochMetrics> epochs = EpochMetrics.read(dir, conf);
+        Charts.lossAndAccuracy(new Path(dir, CURVES), conf, "Fine-tuning: loss (above) and validation accuracy (below) per epoch "
+                + "(chosen: epoch " + bestEpoch + ")", "epoch", losses(epochs, bestEpoch), "cross-entropy",
+                accuracy(epochs, bestEpoch), "validation accuracy", null);
         if (!gradientLines.isEmpty()) {
             Charts.logLines(new Path(dir, GRADIENTS), conf,
                     "||dL/dm_t|| before each probed epoch's training (mean over its first minibatch)", "t",
@@ -34,21 +36,34 @@ final class FinetuneCharts {
     }
 
     /**
-     * Training loss (epochs 1..), validation loss and validation accuracy (epochs 0..), name to {x, y}, and the chosen
-     * epoch as a vertical stroke from its validation accuracy to its validation loss; a series without points is left out.
+     * Training loss (epochs 1..) and validation loss (epochs 0..), name to {x, y}, and the chosen epoch's validation
+     * loss as a point of its own; a series without points is left out.
      */
-    static Map<String, double[][]> curves(List<EpochMetrics> epochs, int bestEpoch) {
+    static Map<String, double[][]> losses(List<EpochMetrics> epochs, int bestEpoch) {
         List<EpochMetrics> trained = epochs.stream().filter(e -> e.epoch() > 0).toList();
         Map<String, double[][]> series = new LinkedHashMap<>();
         series.put("training loss", xy(trained.stream().mapToDouble(EpochMetrics::epoch).toArray(),
                 trained.stream().mapToDouble(EpochMetrics::trainLoss).toArray()));
-        double[] x = epochs.stream().mapToDouble(EpochMetrics::epoch).toArray();
-        series.put("validation loss", xy(x, epochs.stream().mapToDouble(EpochMetrics::valLoss).toArray()));
-        series.put("validation accuracy", xy(x, epochs.stream().mapToDouble(EpochMetrics::valAccuracy).toArray()));
-        epochs.stream().filter(e -> e.epoch() == bestEpoch).findFirst().ifPresent(best -> series.put("chosen: epoch " + bestEpoch,
-                xy(new double[] {bestEpoch, bestEpoch}, new double[] {best.valAccuracy(), best.valLoss()})));
+        series.put("validation loss", xy(epochs.stream().mapToDouble(EpochMetrics::epoch).toArray(),
+                epochs.stream().mapToDouble(EpochMetrics::valLoss).toArray()));
+        chosen(epochs, bestEpoch, EpochMetrics::valLoss, series);
         series.values().removeIf(s -> s[0].length == 0); // e.g. no training loss before the first epoch
         return series;
+    }
+
+    /** Validation accuracy (epochs 0..) and the chosen epoch's as a point of its own. */
+    static Map<String, double[][]> accuracy(List<EpochMetrics> epochs, int bestEpoch) {
+        Map<String, double[][]> series = new LinkedHashMap<>();
+        series.put("validation accuracy", xy(epochs.stream().mapToDouble(EpochMetrics::epoch).toArray(),
+                epochs.stream().mapToDouble(EpochMetrics::valAccuracy).toArray()));
+        chosen(epochs, bestEpoch, EpochMetrics::valAccuracy, series);
+        return series;
+    }
+
+    private static void chosen(List<EpochMetrics> epochs, int bestEpoch, java.util.function.ToDoubleFunction<EpochMetrics> y,
+            Map<String, double[][]> series) {
+        epochs.stream().filter(e -> e.epoch() == bestEpoch).findFirst().ifPresent(best ->
+                series.put("chosen: epoch " + bestEpoch, xy(new double[] {bestEpoch}, new double[] {y.applyAsDouble(best)})));
     }
 
     /** One line per probed epoch ("epoch,iteration,t,norm" lines of gradients.csv), name to {t, norm}. */

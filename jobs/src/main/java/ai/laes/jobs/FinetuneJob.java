@@ -43,6 +43,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class FinetuneJob {
     private static final Logger LOG = LoggerFactory.getLogger(FinetuneJob.class);
+    /** The resolved options a run saves when it starts (the resume check, the epoch budget). */
+    static final String OPTIONS = "options.json";
 
     private FinetuneJob() {
     }
@@ -59,9 +61,13 @@ public final class FinetuneJob {
         Batches batches = new Batches(SequenceView.of(o.training.task, prepared, conf), o.training.cropSteps);
         Map<String, Object> options = JobLauncher.resolved(o);
 
+        boolean newBudget = o.training.resume && EpochBudget.check(o, o.output.out, conf);
         try (AtomicOutput out = AtomicOutput.resumable(o.output.out, o.output.overwrite, o.training.resume, conf)) {
-            if (out.resumed() && FileSystems.exists(out.file("options.json"), conf)) {
-                checkResumable(out.file("options.json"), o, options, conf);
+            if (out.resumed() && FileSystems.exists(out.file(OPTIONS), conf)) {
+                checkResumable(out.file(OPTIONS), o, options, conf);
+                if (newBudget) {
+                    RunInfo.writeJson(out.file(OPTIONS), conf, options);
+                }
             }
             Stages stages = new Stages(sc);
             RunInfo info = new RunInfo("finetune", options);
@@ -92,7 +98,7 @@ public final class FinetuneJob {
                 progress = resumed.get().progress();
                 LOG.info("Resuming {} after epoch {} (best so far: epoch {})", o.output.out, progress.epoch(), progress.bestEpoch());
             } else {
-                RunInfo.writeJson(out.file("options.json"), conf, options);
+                RunInfo.writeJson(out.file(OPTIONS), conf, options);
                 net = o.hyperparameters().applyTo(FinetuneStart.startingNetwork(o, initModel, factory, sc, train, batches, stages, conf));
                 FinetuneStart.checkShape(net, o);
                 progress = FineTuning.start(sc, net, data, setup, stages, store);

@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "finetune", mixinStandardHelpOptions = false, sortOptions = false,
         description = "Fine-tunes a sequence classifier on prepared MNIST with parameter averaging on Spark.")
-public final class FinetuneOptions implements JobLauncher.Validated {
+public final class FinetuneOptions implements JobLauncher.Validated, EpochBudget.Budgeted {
     @Mixin
     TrainingOptions training = new TrainingOptions();
 
@@ -145,5 +145,20 @@ public final class FinetuneOptions implements JobLauncher.Validated {
         return new ArrayList<>(List.of("data", "init", "init-scheme", "model", "task", "readout", "batch-size", "averaging-frequency",
                 "learning-rate", "weight-decay", "clip-norm", "orthogonality-penalty", "detach-probability", "hidden", "limit",
                 "crop-steps", "seed"));
+    }
+
+    @Override
+    public int epochs() {
+        return training.epochs;
+    }
+
+    @Override
+    public String savedOptions() {
+        return FinetuneJob.OPTIONS;
+    }
+
+    @Override
+    public int savedEpochs(java.util.Map<String, Object> saved) {
+        return ((Number) saved.get("epochs")).intValue();
     }
 }

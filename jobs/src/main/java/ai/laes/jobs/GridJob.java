@@ -56,6 +56,8 @@ import picocli.CommandLine;
  */
 public final class GridJob {
     private static final Logger LOG = LoggerFactory.getLogger(GridJob.class);
+    /** Each configuration's resolved options, saved when the grid starts (the resume check). */
+    static final String CONFIGURATIONS = "configurations.json";
 
     private GridJob() {
     }
@@ -156,8 +158,9 @@ public final class GridJob {
         options.put("best-per", o.bestPer == null ? null : o.bestPer.option()); // the grid file's name, not the enum's
         options.put("grid-lists", grid.lists());
 
+        boolean newBudget = t.resume && EpochBudget.check(o, o.output.out, conf);
         try (AtomicOutput out = AtomicOutput.resumable(o.output.out, o.output.overwrite, t.resume, conf)) {
-            Path saved = out.file("configurations.json");
+            Path saved = out.file(CONFIGURATIONS);
             if (out.resumed() && FileSystems.exists(saved, conf)) {
                 checkResumable(saved, resolved, conf);
             }
@@ -171,7 +174,7 @@ public final class GridJob {
                 throw new InputException("--data " + t.data + ": the " + (trainImages.isEmpty() ? "training" : "validation") + " split is empty");
             }
             Map<String, byte[]> starts = startingNetworks(configs, initModel, sc, train, batches, stages, conf);
-            if (!FileSystems.exists(saved, conf)) {
+            if (!FileSystems.exists(saved, conf) || newBudget) {
                 RunInfo.writeJson(saved, conf, resolved);
             }
             out.keepOnFailure();
@@ -200,8 +203,9 @@ public final class GridJob {
             GridRun selected = select(runs);
             LOG.info("grid: selected {} (best epoch {}, validation loss {})", selected.id(), selected.bestEpoch(), selected.bestValLoss());
             writeCsv(out.file("grid.csv"), configs, runs, conf);
-            Charts.highlightedLogLines(out.file("validation_curves.png"), conf, "Validation loss per epoch, " + runs.size()
-                    + " configurations", "epoch", "validation loss", curves(runs), selected.id());
+            Charts.lossAndAccuracy(out.file("validation_curves.png"), conf, "Validation loss (above) and accuracy (below) per "
+                    + "epoch, " + runs.size() + " configurations", "epoch", curves(runs, 1), "validation cross-entropy",
+                    curves(runs, 2), "validation accuracy", selected.id());
 
             JavaRDD<LabeledImage> test = PreparedData.read(spark, prepared, Split.TEST, t.limit);
             GridEvaluations evaluations = new GridEvaluations(sc, stages, test, batches, t.evalBatchSize, out.work(), resolved, conf);
@@ -264,7 +268,7 @@ public final class GridJob {
         return out;
     }
 
-    /** A resumed grid must train the same configurations with the same options. */
+    /** A resumed grid must train the same configurations with the same options (the budget may grow: {@link EpochBudget}). */
     static void checkResumable(Path saved, Map<String, Object> now, Configuration conf) {
         Map<String, Object> before = RunInfo.readJson(saved, conf);
         if (!before.keySet().equals(now.keySet())) {
@@ -274,7 +278,7 @@ public final class GridJob {
             Map<?, ?> a = (Map<?, ?>) before.get(id);
             Map<?, ?> b = (Map<?, ?>) now.get(id);
             for (Object key : b.keySet()) {
-                if (!String.valueOf(a.get(key)).equals(String.valueOf(b.get(key)))) {
+                if (!"epochs".equals(key) && !String.valueOf(a.get(key)).equals(String.valueOf(b.get(key)))) {
                     throw new InputException("--resume: configuration " + id + ": --" + key + " " + b.get(key)
                             + " differs from the unfinished run's " + a.get(key) + " (pass --overwrite to start over)");
                 }
@@ -324,13 +328,14 @@ public final class GridJob {
         ReportPage.text(csv, conf, s.toString());
     }
 
-    private static Map<String, double[][]> curves(List<GridRun> runs) {
+    /** Per configuration, column {@code column} of its validation records (1 loss, 2 accuracy) against the epoch. */
+    private static Map<String, double[][]> curves(List<GridRun> runs, int column) {
         Map<String, double[][]> out = new LinkedHashMap<>();
         for (GridRun r : runs) {
             double[][] xy = new double[2][r.validation().size()];
             for (int i = 0; i < xy[0].length; i++) {
                 xy[0][i] = r.validation().get(i)[0];
-                xy[1][i] = r.validation().get(i)[1];
+                xy[1][i] = r.validation().get(i)[column];
             }
             out.put(r.id(), xy);
         }

@@ -16,7 +16,7 @@ import picocli.CommandLine.Option;
 @Command(name = "grid", mixinStandardHelpOptions = false, sortOptions = false, resourceBundle = "ai.laes.jobs.GridHelp",
         description = "Trains a grid of fine-tuning configurations side by side on Spark, one network per task, and selects the one "
                 + "with the lowest validation loss.")
-public final class GridOptions implements JobLauncher.Validated {
+public final class GridOptions implements JobLauncher.Validated, EpochBudget.Budgeted {
     @Mixin
     TrainingOptions training = new TrainingOptions();
 
@@ -52,5 +52,21 @@ public final class GridOptions implements JobLauncher.Validated {
             throw new InputException("--parallel " + parallel + ": must be 0 or positive");
         }
         // The rest (epochs, hidden, limit, crop steps, ...) is checked per configuration by the fine-tune options.
+    }
+
+    @Override
+    public int epochs() {
+        return training.epochs;
+    }
+
+    @Override
+    public String savedOptions() {
+        return GridJob.CONFIGURATIONS;
+    }
+
+    /** The configurations share one budget: the largest saved. */
+    @Override
+    public int savedEpochs(java.util.Map<String, Object> saved) {
+        return saved.values().stream().mapToInt(c -> ((Number) ((java.util.Map<?, ?>) c).get("epochs")).intValue()).max().orElse(0);
     }
 }

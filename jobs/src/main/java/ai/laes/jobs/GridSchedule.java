@@ -54,7 +54,7 @@ final class GridSchedule {
     void run(List<GridTask> tasks, int parallel) {
         List<GridTask> pending = new ArrayList<>();
         for (GridTask t : tasks) {
-            if (FileSystems.exists(new Path(GridJob.runDir(work, t.id()), GridTask.DONE), conf)) {
+            if (finishedBefore(t.id())) {
                 LOG.info("grid {}: finished before, kept", t.id());
             } else {
                 pending.add(t);
@@ -103,6 +103,29 @@ final class GridSchedule {
             poller.shutdownNow();
         }
         poll();
+    }
+
+    /**
+     * True if configuration {@code id} has finished for this budget: its {@code done.json} counts {@link #epochs} epochs
+     * or a divergence. The {@code done.json} of a run finished for a smaller budget is removed here, on the driver, so
+     * the task continues it from its last checkpoint.
+     */
+    private boolean finishedBefore(String id) {
+        Path done = new Path(GridJob.runDir(work, id), GridTask.DONE);
+        if (!FileSystems.exists(done, conf)) {
+            return false;
+        }
+        Map<String, Object> d = ai.laes.io.RunInfo.readJson(done, conf);
+        if (((Number) d.get("epochs")).intValue() >= epochs || ((Number) d.get("diverged_at")).intValue() > 0) {
+            return true;
+        }
+        try {
+            FileSystems.of(done, conf).delete(done, false);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("deleting " + done, e);
+        }
+        LOG.info("grid {}: finished after {} epochs before, continued to {}", id, d.get("epochs"), epochs);
+        return false;
     }
 
     /** Epochs of configuration {@code id} completed and checkpointed so far. */

@@ -59,6 +59,9 @@ public final class JobLauncher {
                 v.validate();
             }
             String complete = completeOutputToResume(cli.getCommandSpec());
+            if (complete != null && options instanceof EpochBudget.Budgeted b && EpochBudget.grows(b, complete, new Configuration())) {
+                return -1; // the job continues the finished run to its larger budget
+            }
             if (complete != null) {
                 System.err.println(name + ": " + complete + " is already complete; nothing to resume (left untouched)");
                 return OK;

@@ -83,8 +83,11 @@ public final class ReportJob {
                         List<FinetuneStudy.Run> runs = FinetuneStudy.run(task.id(), outcomes, finetuneTrain, finetuneCount,
                                 validation, readoutTest, GradientProbe.of(probe, view), new Batches(view, 0), budget,
                                 options.seed, stages, sc);
+                        FinetuneStudy.SeedSpread spread = options.seedSpread >= 0 ? FinetuneStudy.SeedSpread.given(options.seedSpread)
+                                : FinetuneStudy.seedSpread(task.id(), outcomes, runs, finetuneTrain, finetuneCount, validation,
+                                        readoutTest, new Batches(view, 0), budget, options.seed, stages, sc);
                         results.add(new ReportPage.TaskResult(task.id(), trainCount, validationCount, testCount, reconstruction,
-                                outcomes, runs));
+                                outcomes, runs, spread));
                     } finally {
                         readoutTest.unpersist(false);
                     }

@@ -44,6 +44,11 @@ public final class ReportOptions implements JobLauncher.Validated {
     @Option(names = "--seed", paramLabel = "S", description = "Seed of the random memories and networks (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--seed-spread", paramLabel = "S", description = "Spread of the fine-tuned test accuracy between seeds, which "
+            + "claim 3 needs a start's lead to exceed; -1 = measure it: the LAES-initialised LMN is fine-tuned a second time with "
+            + "--seed + 1 (one more fine-tuning per task) (default: ${DEFAULT-VALUE}).")
+    double seedSpread;
+
     ReportBudget resolvedBudget() {
         return ReportBudget.named(budget).limitedTo(limit).withFinetuning(epochs, learningRate);
     }
@@ -73,6 +78,9 @@ public final class ReportOptions implements JobLauncher.Validated {
         }
         if (learningRate < 0) {
             throw new InputException("--learning-rate " + learningRate + ": must be 0 (the budget's) or positive");
+        }
+        if (!(seedSpread >= 0 || seedSpread == -1)) {
+            throw new InputException("--seed-spread " + seedSpread + ": must be -1 (measure it) or 0 or more");
         }
         ReportBudget.named(budget);
         tasks();

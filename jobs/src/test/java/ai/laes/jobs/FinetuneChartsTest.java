@@ -33,16 +33,19 @@ class FinetuneChartsTest {
                 "{\"epoch\": 2, \"train_loss\": 1.5, \"val_loss\": 1.2, \"val_accuracy\": 0.6, \"seconds\": 1}",
                 "{\"epoch\": 3, \"train_loss\": 1.1, \"val_loss\": 1.4, \"val_accuracy\": 0.5, \"seconds\": 1}") + "\n");
         org.apache.hadoop.fs.Path work = new org.apache.hadoop.fs.Path(dir.toUri());
-        Map<String, double[][]> curves = FinetuneCharts.curves(EpochMetrics.read(work, new Configuration()), 2);
-        assertEquals(List.of("training loss", "validation loss", "validation accuracy", "chosen: epoch 2"),
-                List.copyOf(curves.keySet()));
-        assertArrayEquals(new double[][] {{1, 2, 3}, {2.0, 1.5, 1.1}}, curves.get("training loss"));
-        assertArrayEquals(new double[][] {{0, 1, 2, 3}, {2.3, 1.9, 1.2, 1.4}}, curves.get("validation loss"));
-        assertArrayEquals(new double[][] {{0, 1, 2, 3}, {0.1, 0.3, 0.6, 0.5}}, curves.get("validation accuracy"));
-        assertArrayEquals(new double[][] {{2, 2}, {0.6, 1.2}}, curves.get("chosen: epoch 2"));
+        List<EpochMetrics> epochs = EpochMetrics.read(work, new Configuration());
+        Map<String, double[][]> losses = FinetuneCharts.losses(epochs, 2);
+        assertEquals(List.of("training loss", "validation loss", "chosen: epoch 2"), List.copyOf(losses.keySet()));
+        assertArrayEquals(new double[][] {{1, 2, 3}, {2.0, 1.5, 1.1}}, losses.get("training loss"));
+        assertArrayEquals(new double[][] {{0, 1, 2, 3}, {2.3, 1.9, 1.2, 1.4}}, losses.get("validation loss"));
+        assertArrayEquals(new double[][] {{2}, {1.2}}, losses.get("chosen: epoch 2"));
+        Map<String, double[][]> accuracy = FinetuneCharts.accuracy(epochs, 2);
+        assertEquals(List.of("validation accuracy", "chosen: epoch 2"), List.copyOf(accuracy.keySet()));
+        assertArrayEquals(new double[][] {{0, 1, 2, 3}, {0.1, 0.3, 0.6, 0.5}}, accuracy.get("validation accuracy"));
+        assertArrayEquals(new double[][] {{2}, {0.6}}, accuracy.get("chosen: epoch 2"));
 
         FinetuneCharts.draw(work, 2, List.of("1,0,1,0.5", "1,0,2,0.25", "3,6,1,1e-3", "3,6,2,2e-3"), new Configuration());
-        assertPng(dir.resolve(FinetuneCharts.CURVES));
+        assertPanels(dir.resolve(FinetuneCharts.CURVES));
         assertPng(dir.resolve(FinetuneCharts.GRADIENTS));
     }
 
@@ -54,11 +57,19 @@ class FinetuneChartsTest {
 
         Files.writeString(dir.resolve("initial.json"), "{\"val_loss\": 2.3, \"val_accuracy\": 0.1}");
         org.apache.hadoop.fs.Path work = new org.apache.hadoop.fs.Path(dir.toUri());
-        assertEquals(List.of("validation loss", "validation accuracy", "chosen: epoch 0"),
-                List.copyOf(FinetuneCharts.curves(EpochMetrics.read(work, new Configuration()), 0).keySet()));
+        assertEquals(List.of("validation loss", "chosen: epoch 0"),
+                List.copyOf(FinetuneCharts.losses(EpochMetrics.read(work, new Configuration()), 0).keySet()));
         FinetuneCharts.draw(work, 0, List.of(), new Configuration());
-        assertPng(dir.resolve(FinetuneCharts.CURVES));
+        assertPanels(dir.resolve(FinetuneCharts.CURVES));
         assertFalse(Files.exists(dir.resolve(FinetuneCharts.GRADIENTS)), "no gradients.png without a probed epoch");
+    }
+
+    /** Asserts that {@code png} is two charts one above the other (losses, then accuracy): twice a chart's height. */
+    static void assertPanels(Path png) throws IOException {
+        BufferedImage image = javax.imageio.ImageIO.read(png.toFile());
+        assertNotNull(image, png + " is not an image ImageIO reads");
+        assertEquals(Charts.WIDTH, image.getWidth(), png.toString());
+        assertEquals(2 * Charts.HEIGHT, image.getHeight(), png.toString());
     }
 
     /** Asserts that {@code png} decodes as an image of the charts' size. */

@@ -99,6 +99,52 @@ class GridResumeTest extends SparkTestBase {
         assertTrue(Files.exists(b.resolve("_SUCCESS")));
     }
 
+    /** {@link #args} with {@code --epochs epochs}. */
+    static String[] withEpochs(Path out, int epochs, String... more) {
+        List<String> a = new ArrayList<>(args(out, more));
+        a.set(a.indexOf("--epochs") + 1, String.valueOf(epochs));
+        return a.toArray(new String[0]);
+    }
+
+    static JobAssertions.Outcome grid(String[] args) {
+        return JobAssertions.capture(() -> JobLauncher.execute("grid", new GridOptions(), args, GridJob::run, spark));
+    }
+
+    @Test
+    void aLargerEpochBudgetContinuesAFinishedGridAndASmallerOneIsRefused() throws Exception {
+        Path whole = tmp.resolve("two-epochs");
+        Path grown = tmp.resolve("grown");
+        assertEquals(0, grid(withEpochs(whole, 2)).code());
+        JobAssertions.Outcome first = grid(withEpochs(grown, 1));
+        assertEquals(0, first.code(), first.stderr());
+        List<String> ids = GridJobTest.rows(grown).stream().map(r -> r[0]).toList();
+        Path epochOne = grown.resolve("runs").resolve(ids.get(0)).resolve("checkpoints").resolve("epoch-001.zip");
+        FileTime trainedAt = Files.getLastModifiedTime(epochOne);
+
+        JobAssertions.Outcome more = grid(withEpochs(grown, 2, "--resume"));
+        assertEquals(0, more.code(), more.stderr());
+        assertTrue(Files.exists(grown.resolve("_SUCCESS")));
+        assertFalse(Files.exists(tmp.resolve(".grown.inprogress")), "committed again");
+        assertEquals(trainedAt, Files.getLastModifiedTime(epochOne), "epoch 1 was not trained again");
+        assertEquals(GridJobTest.withoutSeconds(GridJobTest.rows(whole)), GridJobTest.withoutSeconds(GridJobTest.rows(grown)));
+        for (String id : ids) {
+            List<Double> curve = GridJobTest.curve(grown.resolve("runs").resolve(id));
+            assertEquals(3, curve.size(), id + ": the start and 2 epochs");
+            assertEquals(GridJobTest.curve(whole.resolve("runs").resolve(id)), curve, id);
+        }
+        JsonNode ea = GridJobTest.JSON.readTree(whole.resolve("best/evaluation.json").toFile());
+        JsonNode eb = GridJobTest.JSON.readTree(grown.resolve("best/evaluation.json").toFile());
+        assertEquals(ea.get("configuration"), eb.get("configuration"));
+        assertEquals(ea.get("best_epoch"), eb.get("best_epoch"));
+        assertEquals(ea.get("accuracy"), eb.get("accuracy"));
+
+        List<String> before = JobAssertions.listing(tmp);
+        List<String> inside = JobAssertions.listing(grown);
+        JobAssertions.assertInputError(grid(withEpochs(grown, 1, "--resume")), tmp, before,
+                "--resume: --epochs 1 is fewer than the 2 the run at", "was given");
+        assertEquals(inside, JobAssertions.listing(grown), "the finished grid is untouched");
+    }
+
     private static List<Path> doneFiles(Path runs) throws IOException {
         if (!Files.isDirectory(runs)) {
             return List.of();

@@ -18,6 +18,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigList;
+import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigValue;
 import com.typesafe.config.ConfigValueType;
 import org.apache.hadoop.conf.Configuration;
@@ -29,6 +30,12 @@ import org.apache.hadoop.fs.Path;
  * {@link Key} with the last key varying fastest. Each configuration has a stable id made of its values
  * ({@code lr0.001-op0.01-dp0.25}), the same for the same values whatever the file's layout, so a resumed grid finds
  * its runs again. Options not in the grid keep the fine-tune job's defaults.
+ * <p>
+ * A grid may also be a union of such grids, for configurations that are no product, e.g. the reference's orthogonal
+ * start, which it always trains with the orthogonality penalty, beside starts trained without it:
+ * {@code union = [{init-scheme = [laes, random]}, {init-scheme = orthogonal, orthogonality-penalty = [1e-2, 1e-1]}]};
+ * top-level lists beside {@code union} apply to every part ({@code learning-rate = [1e-4]}). Each part's
+ * configurations follow the previous part's; a configuration listed by two parts is refused.
  */
 public final class GridSpec {
     /** The reference grid (Carta et al.): learning rate x orthogonality penalty x detach probability, 40 configurations. */
@@ -122,10 +129,14 @@ public final class GridSpec {
         }
     }
 
-    private final Map<Key, List<String>> lists;
+    /** The HOCON key of a union of grids. */
+    public static final String UNION = "union";
 
-    private GridSpec(Map<Key, List<String>> lists) {
-        this.lists = lists;
+    /** The grids whose configurations this one lists, in order (one for a plain grid). */
+    private final List<Map<Key, List<String>>> parts;
+
+    private GridSpec(List<Map<Key, List<String>>> parts) {
+        this.parts = parts;
     }
 
     /** The built-in {@link #REFERENCE} grid. */
@@ -154,8 +165,45 @@ public final class GridSpec {
         } catch (ConfigException e) {
             throw new InputException(name + ": not valid HOCON (" + e.getMessage().replaceAll("\\s+", " ") + ")");
         }
+        Map<Key, List<String>> shared = lists(name, config.root().withoutKey(UNION).toConfig(), !config.hasPath(UNION));
+        List<Map<Key, List<String>>> parts = new ArrayList<>();
+        if (!config.hasPath(UNION)) {
+            parts.add(shared);
+        } else {
+            List<? extends ConfigValue> items = config.root().get(UNION) instanceof ConfigList list ? list : List.of();
+            if (items.isEmpty()) {
+                throw new InputException(name + ": " + UNION + " must be a non-empty list of grids ({option = [values]})");
+            }
+            for (int i = 0; i < items.size(); i++) {
+                String where = name + ": " + UNION + "[" + i + "]";
+                if (!(items.get(i) instanceof ConfigObject part)) {
+                    throw new InputException(where + ": not a grid ({option = [values]})");
+                }
+                Map<Key, List<String>> own = lists(where, part.toConfig(), true);
+                for (Key k : own.keySet()) {
+                    if (shared.containsKey(k)) {
+                        throw new InputException(where + ": " + k.option() + " is also listed for every part");
+                    }
+                }
+                Map<Key, List<String>> merged = new LinkedHashMap<>();
+                for (Key k : Key.values()) {
+                    List<String> v = shared.containsKey(k) ? shared.get(k) : own.get(k);
+                    if (v != null) {
+                        merged.put(k, v);
+                    }
+                }
+                parts.add(merged);
+            }
+        }
+        GridSpec grid = new GridSpec(parts);
+        grid.checkUnique(name);
+        return grid;
+    }
+
+    /** The lists of one grid's {@code config}, in key order; {@code required}: an empty grid is refused. */
+    private static Map<Key, List<String>> lists(String name, Config config, boolean required) {
         Set<String> given = config.root().keySet();
-        if (given.isEmpty()) {
+        if (given.isEmpty() && required) {
             throw new InputException(name + ": no options (expected lists for some of " + optionNames() + ")");
         }
         Map<Key, List<String>> lists = new LinkedHashMap<>();
@@ -182,56 +230,83 @@ public final class GridSpec {
             }
             lists.put(key, List.copyOf(values));
         }
-        return new GridSpec(lists);
+        return lists;
+    }
+
+    /** A configuration listed twice (by two parts of a union) is refused with its id. */
+    private void checkUnique(String name) {
+        Set<String> seen = new java.util.HashSet<>();
+        for (Point p : points()) {
+            if (!seen.add(p.id())) {
+                throw new InputException(name + ": configuration " + p.id() + " is listed twice");
+            }
+        }
     }
 
     private static List<String> optionNames() {
         return java.util.Arrays.stream(Key.values()).map(Key::option).toList();
     }
 
-    /** The grid's lists by option name, in key order (for run.json). */
+    /** The grid's lists by option name, in key order (for run.json); of a union, each option's values over all parts. */
     public Map<String, List<String>> lists() {
         Map<String, List<String>> out = new LinkedHashMap<>();
-        lists.forEach((k, v) -> out.put(k.option(), v));
+        for (Key k : keys()) {
+            out.put(k.option(), valuesOf(k));
+        }
         return out;
     }
 
     /**
-     * The values this grid lists for {@code key}, in the file's order; {@code where} starts the one-line error when the
-     * grid does not list {@code key} (e.g. {@code --best-per weight-decay} of a grid of learning rates).
+     * The values this grid lists for {@code key}, in the file's order (of a union, in the parts' order); {@code where}
+     * starts the one-line error when the grid does not list {@code key} (e.g. {@code --best-per weight-decay} of a grid
+     * of learning rates).
      */
     public List<String> values(Key key, String where) {
-        if (!lists.containsKey(key)) {
+        if (!keys().contains(key)) {
             throw new InputException(where + ": not an option of this grid (it varies "
                     + keys().stream().map(Key::option).toList() + ")");
         }
-        return lists.get(key);
+        return valuesOf(key);
     }
 
-    /** The keys this grid varies, in order. */
-    public List<Key> keys() {
-        return List.copyOf(lists.keySet());
-    }
-
-    /** Every combination, the last key varying fastest. */
-    public List<Point> points() {
-        List<Key> keys = keys();
-        int total = 1;
-        for (Key k : keys) {
-            total *= lists.get(k).size();
-        }
-        List<Point> out = new ArrayList<>(total);
-        for (int i = 0; i < total; i++) {
-            Map<Key, String> values = new LinkedHashMap<>();
-            int rest = i;
-            for (int k = keys.size() - 1; k >= 0; k--) {
-                List<String> options = lists.get(keys.get(k));
-                values.put(keys.get(k), options.get(rest % options.size()));
-                rest /= options.size();
+    private List<String> valuesOf(Key key) {
+        List<String> out = new ArrayList<>();
+        for (Map<Key, List<String>> part : parts) {
+            for (String v : part.getOrDefault(key, List.of())) {
+                if (!out.contains(v)) {
+                    out.add(v);
+                }
             }
-            Map<Key, String> ordered = new LinkedHashMap<>();
-            keys.forEach(k -> ordered.put(k, values.get(k)));
-            out.add(new Point(i, id(ordered), ordered));
+        }
+        return List.copyOf(out);
+    }
+
+    /** The keys this grid varies (any part of a union), in key order. */
+    public List<Key> keys() {
+        return java.util.Arrays.stream(Key.values()).filter(k -> parts.stream().anyMatch(p -> p.containsKey(k))).toList();
+    }
+
+    /** Every combination of each part, the last key varying fastest; the parts one after the other. */
+    public List<Point> points() {
+        List<Point> out = new ArrayList<>();
+        for (Map<Key, List<String>> lists : parts) {
+            List<Key> keys = List.copyOf(lists.keySet());
+            int total = 1;
+            for (Key k : keys) {
+                total *= lists.get(k).size();
+            }
+            for (int i = 0; i < total; i++) {
+                Map<Key, String> values = new LinkedHashMap<>();
+                int rest = i;
+                for (int k = keys.size() - 1; k >= 0; k--) {
+                    List<String> options = lists.get(keys.get(k));
+                    values.put(keys.get(k), options.get(rest % options.size()));
+                    rest /= options.size();
+                }
+                Map<Key, String> ordered = new LinkedHashMap<>();
+                keys.forEach(k -> ordered.put(k, values.get(k)));
+                out.add(new Point(out.size(), id(ordered), ordered));
+            }
         }
         return out;
     }

@@ -79,6 +79,32 @@ class GridSpecTest {
         assertError("g: epochs: unknown option", () -> GridSpec.parse("g", "epochs = [1, 2]"));
     }
 
+    @Test
+    void aUnionListsEachPartsConfigurationsWithTheSharedLists() {
+        GridSpec g = GridSpec.parse("g", "learning-rate = [1e-4]\n"
+                + "union = [{init-scheme = [laes, random]}, {init-scheme = orthogonal, orthogonality-penalty = [1e-2, 1e-1]}]");
+        assertEquals(List.of("initlaes-lr0.0001", "initrandom-lr0.0001", "initorthogonal-lr0.0001-op0.01",
+                "initorthogonal-lr0.0001-op0.1"), g.points().stream().map(GridSpec.Point::id).toList());
+        assertEquals(List.of(0, 1, 2, 3), g.points().stream().map(GridSpec.Point::index).toList());
+        assertEquals(List.of("--init-scheme", "orthogonal", "--learning-rate", "0.0001", "--orthogonality-penalty", "0.1"),
+                g.points().get(3).args());
+        assertEquals(Map.of("init-scheme", List.of("laes", "random", "orthogonal"), "learning-rate", List.of("0.0001"),
+                "orthogonality-penalty", List.of("0.01", "0.1")), g.lists());
+        assertEquals(List.of("laes", "random", "orthogonal"), g.values(GridSpec.Key.INIT_SCHEME, "w"));
+        assertEquals(List.of("0.01", "0.1"), g.values(GridSpec.Key.ORTHOGONALITY_PENALTY, "w"));
+    }
+
+    @Test
+    void refusesBadUnions() {
+        assertError("g: union must be a non-empty list", () -> GridSpec.parse("g", "union = []"));
+        assertError("g: union[1]: not a grid", () -> GridSpec.parse("g", "union = [{learning-rate = 1}, 3]"));
+        assertError("g: union[0]: no options", () -> GridSpec.parse("g", "union = [{}]"));
+        assertError("g: union[0]: learning-rate is also listed for every part",
+                () -> GridSpec.parse("g", "learning-rate = 1\nunion = [{learning-rate = 2}]"));
+        assertError("g: configuration lr0.1 is listed twice", () -> GridSpec.parse("g", "union = [{learning-rate = [0.1]}, {learning-rate = [1e-1, 1]}]"));
+        assertError("g: union[0]: momentum: unknown option", () -> GridSpec.parse("g", "union = [{momentum = 1}]"));
+    }
+
     private static void assertError(String start, org.junit.jupiter.api.function.Executable parse) {
         InputException e = assertThrows(InputException.class, parse);
         assertTrue(e.getMessage().startsWith(start), "'" + start + "' starts: " + e.getMessage());
