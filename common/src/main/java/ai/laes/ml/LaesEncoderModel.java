@@ -1,8 +1,7 @@
 package ai.laes.ml;
 
-import java.util.Iterator;
-
 import ai.laes.data.SequenceColumn;
+import ai.laes.io.InputException;
 import ai.laes.laes.LaesModel;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaRDD;
@@ -100,12 +99,18 @@ public final class LaesEncoderModel extends Model<LaesEncoderModel> implements L
      */
     @Override
     public StructType transformSchema(StructType schema) {
+        column(schema);
+        return SequenceInput.withOutput(this, schema, laes.memorySize());
+    }
+
+    /** The input column in {@code schema}, checked as {@link LaesEncoder#transformSchema} checks it, and featureSize. */
+    private SequenceColumn column(StructType schema) {
         int features = getFeatureSize();
         if (features != 0 && features != laes.inputSize()) {
-            throw new IllegalArgumentException(uid + ": featureSize is " + features + ", but the model was fitted on "
+            throw new InputException(uid + ": featureSize is " + features + ", but the model was fitted on "
                     + laes.inputSize() + " features per step");
         }
-        return SequenceInput.withOutput(this, schema, laes.memorySize());
+        return SequenceInput.resolve(this, schema);
     }
 
     /**
@@ -115,7 +120,7 @@ public final class LaesEncoderModel extends Model<LaesEncoderModel> implements L
     @Override
     public Dataset<Row> transform(Dataset<?> dataset) {
         StructType out = transformSchema(dataset.schema(), true);
-        SequenceColumn column = SequenceInput.resolve(this, dataset.schema());
+        SequenceColumn column = column(dataset.schema());
         int index = dataset.schema().fieldIndex(column.name());
         int k = laes.inputSize();
         LaesModel model = laes;
@@ -123,11 +128,8 @@ public final class LaesEncoderModel extends Model<LaesEncoderModel> implements L
         MapPartitionsFunction<Row, Row> encode = rows -> {
             int partition = TaskContext.getPartitionId();
             long[] position = {0};
-            Iterator<Row> encoded = model.inBatches(rows,
-                    row -> SequenceInput.read(where, column, row.get(index), k, "the model's input size", partition,
-                            position[0]++),
-                    LaesEncoderModel::appended);
-            return encoded;
+            return model.inBatches(rows, row -> SequenceInput.read(where, column, row.get(index), k,
+                    "the model's input size", partition, position[0]++), LaesEncoderModel::appended);
         };
         return dataset.toDF().mapPartitions(encode, Encoders.row(out));
     }
@@ -148,7 +150,7 @@ public final class LaesEncoderModel extends Model<LaesEncoderModel> implements L
      * sequence is longer than d). One distributed pass; a bad row is named by its index in the data set's order.
      */
     public double[] reconstructionError(Dataset<?> dataset) {
-        SequenceColumn column = SequenceInput.resolve(this, dataset.schema());
+        SequenceColumn column = column(dataset.schema());
         SequenceInput.Rows rows = new SequenceInput.Rows(uid, dataset, column);
         JavaRDD<double[]> sequences = rows.sequences(laes.inputSize(), "the model's input size");
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(dataset.sparkSession().sparkContext());

@@ -3,6 +3,7 @@ package ai.laes.ml;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -15,6 +16,8 @@ import ai.laes.spark.SparkTestBase;
 import ai.laes.spark.Stages;
 import org.apache.spark.SparkException;
 import org.apache.spark.ml.linalg.VectorUDT;
+import org.apache.spark.ml.linalg.Vectors;
+import org.apache.spark.ml.param.ParamMap;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
@@ -75,7 +78,7 @@ class LaesEncoderRowsTest extends SparkTestBase {
         assertEquals(uid + ": column 'sequence' (inputCol) is string, expected array<array<double>>, array<double>"
                 + " (or float) or vector", refusedBeforeAnyJob(() -> encoder.fit(text)));
         assertEquals(uid + ": output column 'id' (outputCol) already exists; its columns: id, sequence",
-                refusedBeforeAnyJob(() -> encoder.copy(new org.apache.spark.ml.param.ParamMap()).setOutputCol("id").fit(good)));
+                refusedBeforeAnyJob(() -> encoder.copy(new ParamMap()).setOutputCol("id").fit(good)));
 
         LaesEncoderModel model = encoder.fit(good);
         assertEquals(uid + ": output column 'state' (outputCol) already exists; its columns: id, sequence, state",
@@ -83,12 +86,11 @@ class LaesEncoderRowsTest extends SparkTestBase {
         assertEquals(uid + ": no column 'sequence' (inputCol), expected a sequence column of type array<array<double>>,"
                 + " array<double> (or float) or vector; its columns: id",
                 refusedBeforeAnyJob(() -> model.transform(good.drop("sequence"))));
-        Dataset<Row> vectors = spark.createDataFrame(List.of(RowFactory.create(0L, org.apache.spark.ml.linalg.Vectors
-                .dense(1, 2, 3, 4, 5, 6))), new StructType().add("id", DataTypes.LongType).add("sequence", new VectorUDT()));
+        Dataset<Row> vectors = spark.createDataFrame(List.of(RowFactory.create(0L, Vectors.dense(1, 2, 3, 4, 5, 6))), new StructType().add("id", DataTypes.LongType).add("sequence", new VectorUDT()));
         assertEquals(uid + ": featureSize is 3, but the model was fitted on 2 features per step",
-                refusedBeforeAnyJob(() -> model.copy(new org.apache.spark.ml.param.ParamMap()).setFeatureSize(3)
+                refusedBeforeAnyJob(() -> model.copy(new ParamMap()).setFeatureSize(3)
                         .transform(vectors)));
-        assertEquals(3, model.copy(new org.apache.spark.ml.param.ParamMap()).setFeatureSize(K).transform(vectors)
+        assertEquals(3, model.copy(new ParamMap()).setFeatureSize(K).transform(vectors)
                 .first().size(), "a vector column with featureSize = k transforms");
     }
 
@@ -134,7 +136,20 @@ class LaesEncoderRowsTest extends SparkTestBase {
         for (int i = 0; i < centred.aRowMajor().length; i++) {
             differs = Math.max(differs, Math.abs(centred.aRowMajor()[i] - reference.aRowMajor()[i]));
         }
-        assertEquals(true, differs > 1e-3, "centring changes A on data with a mean (" + differs + ")");
+        assertTrue(differs > 1e-3, "centring changes A on data with a mean (" + differs + ")");
+    }
+
+    @Test
+    void floatArraysAreWidenedExactly() {
+        Dataset<Row> doubles = frame(sequences(), -1, null);
+        Dataset<Row> floats = doubles.withColumn("sequence", doubles.col("sequence").cast("array<array<float>>"));
+        Dataset<Row> widened = floats.withColumn("sequence", floats.col("sequence").cast("array<array<double>>"));
+        LaesEncoder encoder = new LaesEncoder().setInputCol("sequence").setOutputCol("state").setMemorySize(4);
+        LaesEncoderModel fromFloats = encoder.fit(floats);
+        assertArrayEquals(encoder.fit(widened).getB().toArray(), fromFloats.getB().toArray(), 0.0);
+        List<Row> states = fromFloats.transform(floats).select("state").collectAsList();
+        List<Row> widenedStates = fromFloats.transform(widened).select("state").collectAsList();
+        assertEquals(widenedStates, states);
     }
 
     @Test
