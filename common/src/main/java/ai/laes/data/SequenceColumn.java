@@ -107,11 +107,6 @@ public final class SequenceColumn implements Serializable {
         return encoding;
     }
 
-    /** The features per step as set (0: inferred). */
-    public int featureSize() {
-        return featureSize;
-    }
-
     /** The column as selected for reading: arrays cast to double (exact for floats), vectors as they are. */
     public Column select() {
         Column c = Columns.col(name);
