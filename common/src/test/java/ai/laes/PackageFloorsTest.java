@@ -31,7 +31,7 @@ class PackageFloorsTest {
             Map.entry("io", 1), Map.entry("recurrent", 1),
             Map.entry("data", 2), Map.entry("laes", 2), Map.entry("readout", 2), Map.entry("lmn", 2), Map.entry("lstm", 2),
             Map.entry("train", 3),
-            Map.entry("report", 4),
+            Map.entry("report", 4), Map.entry("ml", 4),
             Map.entry("jobs", 5));
 
     private static final Path SOURCES = Path.of("src/main/java");

@@ -38,16 +38,30 @@ public final class SequenceColumn implements Serializable {
         }
     }
 
+    /**
+     * How messages name the three settings: the column's, the feature size's and the maximum length's (the prepare
+     * job's options, or a Spark ML stage's params).
+     */
+    public record Names(String column, String featureSize, String maxLength) implements Serializable {
+        /** The prepare job's options. */
+        public static final Names OPTIONS = new Names("--sequence-col", "--feature-size", "--max-length");
+    }
+
+    /** The types a sequence column may have, as messages list them. */
+    public static final String ACCEPTED = "array<array<double>>, array<double> (or float) or vector";
+
     private final String name;
     private final Encoding encoding;
     private final int featureSize;
     private final int maxLength;
+    private final Names names;
 
-    private SequenceColumn(String name, Encoding encoding, int featureSize, int maxLength) {
+    private SequenceColumn(String name, Encoding encoding, int featureSize, int maxLength, Names names) {
         this.name = name;
         this.encoding = encoding;
         this.featureSize = featureSize;
         this.maxLength = maxLength;
+        this.names = names;
     }
 
     /**
@@ -55,11 +69,17 @@ public final class SequenceColumn implements Serializable {
      * (0: the inner arrays' size, or 1 for a flat column) and at most {@code maxLength} steps (0: no limit).
      */
     public static SequenceColumn resolve(String where, StructType schema, String name, int featureSize, int maxLength) {
-        DataType type = Columns.field(where, schema, name, "--sequence-col").dataType();
-        return new SequenceColumn(name, encoding(where, name, type), featureSize, maxLength);
+        return resolve(where, schema, name, featureSize, maxLength, Names.OPTIONS);
     }
 
-    private static Encoding encoding(String where, String name, DataType type) {
+    /** As {@link #resolve(String, StructType, String, int, int)}, the settings named in messages by {@code names}. */
+    public static SequenceColumn resolve(String where, StructType schema, String name, int featureSize, int maxLength,
+            Names names) {
+        DataType type = Columns.field(where, schema, name, names.column()).dataType();
+        return new SequenceColumn(name, encoding(where, name, type, names), featureSize, maxLength, names);
+    }
+
+    private static Encoding encoding(String where, String name, DataType type, Names names) {
         if (type instanceof VectorUDT) {
             return Encoding.VECTOR;
         }
@@ -71,8 +91,8 @@ public final class SequenceColumn implements Serializable {
                 return Encoding.NESTED;
             }
         }
-        throw new InputException(where + ": column '" + name + "' (--sequence-col) is " + type.simpleString()
-                + ", expected array<array<double>>, array<double> (or float) or vector");
+        throw new InputException(where + ": column '" + name + "' (" + names.column() + ") is " + type.simpleString()
+                + ", expected " + ACCEPTED);
     }
 
     private static boolean real(DataType t) {
@@ -104,7 +124,7 @@ public final class SequenceColumn implements Serializable {
         }
         Value v = encoding == Encoding.NESTED ? nested(Columns.list(value)) : flat(flatValues(value));
         if (v.problem() == null && maxLength > 0 && v.length() > maxLength) {
-            return Value.bad("column '" + name + "' has " + v.length() + " steps, more than --max-length " + maxLength);
+            return Value.bad("column '" + name + "' has " + v.length() + " steps, more than " + names.maxLength() + " " + maxLength);
         }
         return v;
     }
@@ -130,7 +150,7 @@ public final class SequenceColumn implements Serializable {
                     return Value.bad("column '" + name + "' has no features at step 1");
                 }
                 if (featureSize > 0 && k != featureSize) {
-                    return Value.bad("column '" + name + "' has " + k + " features per step, --feature-size is " + featureSize);
+                    return Value.bad("column '" + name + "' has " + k + " features per step, " + names.featureSize() + " is " + featureSize);
                 }
                 values = new double[steps.size() * k];
             } else if (step.size() != k) {
@@ -154,7 +174,7 @@ public final class SequenceColumn implements Serializable {
         }
         int k = Math.max(1, featureSize);
         if (n % k != 0) {
-            return Value.bad("column '" + name + "' has " + n + " values, not a multiple of --feature-size " + k);
+            return Value.bad("column '" + name + "' has " + n + " values, not a multiple of " + names.featureSize() + " " + k);
         }
         double[] values = new double[n];
         for (int i = 0; i < n; i++) {

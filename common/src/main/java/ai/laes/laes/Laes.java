@@ -31,6 +31,16 @@ public final class Laes {
         return fit(sequences, k, p, route, gramRoute, new Stages());
     }
 
+    /**
+     * The production route, centred on the mean mu (as {@link #fit(JavaRDD, int, int)}) if {@code center}, else on 0:
+     * the LAES of the raw inputs, y_t = A x_t + B y_{t-1}, whose model has mu = 0. The mean pass runs either way (it
+     * finds T and checks the data). Each pass is timed as a stage of {@code stages}.
+     */
+    public static LaesModel fit(JavaRDD<double[]> sequences, int k, int p, boolean center, Stages stages) {
+        return fit(sequences, k, p, SvdRoute.GRAM, GramRoute.BLOCKED, EigenSolver.NETLIB, stages,
+                Runtime.getRuntime().maxMemory(), center);
+    }
+
     /** As {@link #fit(JavaRDD, int, int, SvdRoute, GramRoute)}, timing each pass as a stage of {@code stages}. */
     public static LaesModel fit(JavaRDD<double[]> sequences, int k, int p, SvdRoute route, GramRoute gramRoute,
             Stages stages) {
@@ -44,7 +54,7 @@ public final class Laes {
      */
     public static LaesModel fit(JavaRDD<double[]> sequences, int k, int p, SvdRoute route, GramRoute gramRoute,
             EigenSolver solver, Stages stages) {
-        return fit(sequences, k, p, route, gramRoute, solver, stages, Runtime.getRuntime().maxMemory());
+        return fit(sequences, k, p, route, gramRoute, solver, stages, Runtime.getRuntime().maxMemory(), true);
     }
 
     /**
@@ -54,12 +64,19 @@ public final class Laes {
      */
     static LaesModel fit(JavaRDD<double[]> sequences, int k, int p, SvdRoute route, GramRoute gramRoute,
             EigenSolver solver, Stages stages, long driverHeap) {
+        return fit(sequences, k, p, route, gramRoute, solver, stages, driverHeap, true);
+    }
+
+    /** As the above, centred on the mean if {@code center}, else on 0. */
+    static LaesModel fit(JavaRDD<double[]> sequences, int k, int p, SvdRoute route, GramRoute gramRoute,
+            EigenSolver solver, Stages stages, long driverHeap, boolean center) {
         boolean cacheHere = sequences.getStorageLevel().equals(StorageLevel.NONE());
         if (cacheHere) {
             sequences.persist(StorageLevel.MEMORY_AND_DISK());
         }
         try {
-            SequenceStats stats = stages.run("LAES: mean", () -> SequenceMean.of(sequences, k));
+            SequenceStats pass = stages.run("LAES: mean", () -> SequenceMean.of(sequences, k));
+            SequenceStats stats = center ? pass : pass.uncentred();
             LaesSolver.validateMemorySize(p, stats.maxSteps(), k, stats.totalSteps());
             if (route == SvdRoute.GRAM) {
                 GramLimits.requireDriverFits(stats.maxSteps(), k, p, driverHeap);

@@ -80,6 +80,45 @@ public final class LaesModel implements Serializable {
         return new LaesModel(a, b, mu, u.singularValues(), u.trace(), maxSteps, p, u.checked());
     }
 
+    /**
+     * A LAES saved earlier, from its parts as {@link #aRowMajor()}, {@link #bRowMajor()}, {@link #mu()},
+     * {@link #singularValues()}, {@link #trace()}, {@link #maxSteps()} and {@link #eigenFigures()} gave them.
+     * Its stability is checked again ({@link LaesChecks#stability}), as for a fitted one.
+     */
+    public static LaesModel restore(double[] aRowMajor, double[] bRowMajor, double[] mu, double[] singularValues,
+            double trace, int maxSteps, LaesChecks.EigenFigures eigenFigures) {
+        int k = mu.length;
+        int p = (int) Math.round(Math.sqrt(bRowMajor.length));
+        if (k == 0 || p == 0 || p * p != bRowMajor.length || aRowMajor.length != p * k || singularValues.length < p
+                || maxSteps <= 0) {
+            throw new IllegalArgumentException("a LAES needs A p x k, B p x p, mu of length k >= 1 and at least p"
+                    + " singular values; got " + aRowMajor.length + " entries of A, " + bRowMajor.length + " of B, k="
+                    + k + ", " + singularValues.length + " singular values, T=" + maxSteps);
+        }
+        return new LaesModel(aRowMajor.clone(), bRowMajor.clone(), mu, singularValues.clone(), trace, maxSteps, p,
+                eigenFigures);
+    }
+
+    /** A, p x k, row-major (a copy). */
+    public double[] aRowMajor() {
+        return a.clone();
+    }
+
+    /** B, p x p, row-major (a copy). */
+    public double[] bRowMajor() {
+        return b.clone();
+    }
+
+    /** trace(Xi^T Xi), the sum of all s^2 (the denominator of {@link #explainedVarianceRatio()}). */
+    public double trace() {
+        return trace;
+    }
+
+    /** The figures of the check the eigendecomposition behind this LAES passed. */
+    public LaesChecks.EigenFigures eigenFigures() {
+        return eigenChecked;
+    }
+
     /** A, p x k. */
     public double[][] a() {
         return rows(a, p, k);
@@ -182,8 +221,11 @@ public final class LaesModel implements Serializable {
         return sequences.mapPartitions(it -> model.inBatches(it, seq -> seq, (seq, state) -> state));
     }
 
-    /** Encodes a partition {@link #BATCH} elements at a time, lazily, keeping the order. */
-    private <I, O> Iterator<O> inBatches(Iterator<I> input, Function<I, double[]> sequenceOf,
+    /**
+     * Encodes a partition {@link #BATCH} elements at a time, lazily, keeping the order: each element's sequence
+     * ({@code sequenceOf}) is encoded to its final state, and {@code output} makes the result of the element and it.
+     */
+    public <I, O> Iterator<O> inBatches(Iterator<I> input, Function<I, double[]> sequenceOf,
                                          BiFunction<I, double[], O> output) {
         return new Iterator<>() {
             private final List<O> ready = new ArrayList<>(BATCH);

@@ -27,6 +27,14 @@ public final class SequenceStats implements Serializable {
         return mu.clone();
     }
 
+    /**
+     * The same pass with mu = 0: what the LAES of the raw, uncentred inputs uses (its Xi holds x_t itself, and the
+     * end-alignment's zero padding is still a zero input).
+     */
+    public SequenceStats uncentred() {
+        return new SequenceStats(new double[mu.length], maxSteps, totalSteps, sequences);
+    }
+
     /** The input size k. */
     public int inputSize() {
         return mu.length;

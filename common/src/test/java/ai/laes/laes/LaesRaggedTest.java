@@ -66,17 +66,9 @@ class LaesRaggedTest extends SparkTestBase {
             for (int c = 0; c < p; c++) {
                 assertEquals(oracle.s[c], s[c], TOLERANCE * oracle.s[c], label + ": s_" + c);
             }
-            double[] signs = signs(a, b, model.a(), model.b());
-            double aError = 0;
-            double bError = 0;
-            for (int c = 0; c < p; c++) {
-                for (int f = 0; f < K; f++) {
-                    aError = Math.max(aError, Math.abs(model.a()[c][f] - signs[c] * a[c][f]));
-                }
-                for (int d = 0; d < p; d++) {
-                    bError = Math.max(bError, Math.abs(model.b()[c][d] - signs[c] * signs[d] * b[c][d]));
-                }
-            }
+            double[] errors = abErrors(a, b, model);
+            double aError = errors[0];
+            double bError = errors[1];
             double[] produced = ReconstructionError.perLag(model, rdd, jsc);
             double mseError = maxAbsDifference(mse, produced);
             System.out.printf("LaesRaggedTest %s: max|A - A_bf| %.2e, max|B - B_bf| %.2e,"
@@ -93,6 +85,53 @@ class LaesRaggedTest extends SparkTestBase {
         } else {
             assertTrue(mse[LONGEST - 1] > 1e-2, "below full rank the oldest lag is not reconstructed");
         }
+    }
+
+    /**
+     * With center = false the LAES is that of the raw inputs: the brute force's Xi of the uncentred prefixes (mu = 0),
+     * through both routes. On this data (offsets 1.5, -0.5, 3) it differs from the centred LAES.
+     */
+    @ParameterizedTest(name = "{0} route")
+    @CsvSource({"GRAM", "XI"})
+    void withoutCentringBothRoutesEqualTheBruteForceOfTheRawInputs(SvdRoute route) {
+        int p = 5;
+        double[] zero = new double[K];
+        JacobiSvd raw = JacobiSvd.of(BruteForce.xi(sequences, K, zero));
+        for (int c = 0; c < p; c++) {
+            assertTrue(raw.s[c] - raw.s[c + 1] > 1e-3 * raw.s[0], "gap after s_" + c);
+        }
+        double[][] a = BruteForce.laesA(raw.u, K, p);
+        double[][] b = BruteForce.laesB(raw.u, K, p);
+        LaesModel model = Laes.fit(jsc.parallelize(sequences, 3), K, p, route, GramRoute.BLOCKED, EigenSolver.NETLIB,
+                new ai.laes.spark.Stages(), Runtime.getRuntime().maxMemory(), false);
+        assertEquals(0, maxAbsDifference(zero, model.mu()), "mu = 0");
+        for (int c = 0; c < p; c++) {
+            assertEquals(raw.s[c], model.singularValues()[c], TOLERANCE * raw.s[0], "s_" + c);
+        }
+        double[] errors = abErrors(a, b, model);
+        assertTrue(errors[0] <= TOLERANCE && errors[1] <= TOLERANCE, "max|A - A_bf|, max|B - B_bf| = "
+                + Arrays.toString(errors));
+        assertTrue(Math.abs(raw.s[0] - oracle.s[0]) > 1e-3 * oracle.s[0], "centring changes the LAES here");
+        double[] mse = BruteForce.reconstructionMsePerLag(sequences, a, b, zero, LONGEST);
+        double mseError = maxAbsDifference(mse, ReconstructionError.perLag(model, jsc.parallelize(sequences, 3), jsc));
+        assertTrue(mseError <= TOLERANCE, "reconstruction error per lag differs by " + mseError);
+    }
+
+    /** max|A - A_oracle| and max|B - B_oracle| of {@code model}, each column's sign matched to the oracle's. */
+    private static double[] abErrors(double[][] a, double[][] b, LaesModel model) {
+        int p = b.length;
+        double[] signs = signs(a, b, model.a(), model.b());
+        double aError = 0;
+        double bError = 0;
+        for (int c = 0; c < p; c++) {
+            for (int f = 0; f < K; f++) {
+                aError = Math.max(aError, Math.abs(model.a()[c][f] - signs[c] * a[c][f]));
+            }
+            for (int d = 0; d < p; d++) {
+                bError = Math.max(bError, Math.abs(model.b()[c][d] - signs[c] * signs[d] * b[c][d]));
+            }
+        }
+        return new double[] {aError, bError};
     }
 
     /**
