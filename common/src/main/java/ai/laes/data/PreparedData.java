@@ -63,11 +63,19 @@ public final class PreparedData {
     public static JavaRDD<SequenceExample> examples(SparkSession spark, Path prepared, DatasetInfo info, SequenceTask task,
             Split split, int limit) {
         if (info.layout() == ShardLayout.SEQUENCES) {
-            JavaRDD<LabeledSequence> rows = SequenceShards.read(spark, prepared, split, info.k());
-            return limit(rows, limit).map(s -> (SequenceExample) s);
+            return widened(limit(SequenceShards.read(spark, prepared, split, info.k()), limit));
         }
         SequenceView view = SequenceView.of(task, prepared, spark.sparkContext().hadoopConfiguration());
-        return limit(MnistShards.read(spark, prepared, split), limit).map(im -> (SequenceExample) view.apply(im));
+        return widened(limit(MnistShards.read(spark, prepared, split, view), limit));
+    }
+
+    /**
+     * {@code rows} as an RDD of their interface type, without a map: no RDD more than MNIST's path always had (see
+     * {@link MnistShards#read(SparkSession, Path, Split, SequenceView)}). Safe: RDDs are read-only.
+     */
+    @SuppressWarnings("unchecked")
+    private static JavaRDD<SequenceExample> widened(JavaRDD<? extends SequenceExample> rows) {
+        return (JavaRDD<SequenceExample>) rows;
     }
 
     /** {@link #examples}, cached in memory and on disk. */

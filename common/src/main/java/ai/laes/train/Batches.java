@@ -11,6 +11,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.dataset.DataSet;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * Turns labelled sequences of {@code k} features per step into float32 minibatches on the executors: features
@@ -83,25 +84,35 @@ public final class Batches implements Serializable {
         return t;
     }
 
-    /** Features [b, k, T_b], end-aligned: step t of a sequence of length T sits at T_b - T + t; the padding is 0. */
+    /**
+     * Features [b, k, T_b], end-aligned: step t of a sequence of length T sits at T_b - T + t; the padding is 0. Built
+     * uncropped and then cut to the last T_b steps, as the MNIST path always built them (the same ND4J calls, so its
+     * float minibatches and what runs around them stay as they were).
+     */
     public INDArray features(List<? extends SequenceExample> batch) {
-        int t = longest(batch);
-        double[] flat = new double[batch.size() * k * t];
+        int full = 0;
+        for (SequenceExample e : batch) {
+            full = Math.max(full, e.length());
+        }
+        double[] flat = new double[batch.size() * k * full];
         for (int b = 0; b < batch.size(); b++) {
-            double[] x = sequence(batch.get(b));
+            double[] x = batch.get(b).values();
             int len = x.length / k;
-            int offset = t - len;
+            int offset = full - len;
             if (k == 1) {
-                System.arraycopy(x, 0, flat, b * t + offset, len);
+                System.arraycopy(x, 0, flat, b * full + offset, len);
             } else {
                 for (int s = 0; s < len; s++) {
                     for (int f = 0; f < k; f++) {
-                        flat[(b * k + f) * t + offset + s] = x[s * k + f];
+                        flat[(b * k + f) * full + offset + s] = x[s * k + f];
                     }
                 }
             }
         }
-        return Nd4j.create(flat, new long[] {batch.size(), k, t}, 'c').castTo(DataType.FLOAT);
+        INDArray uncropped = Nd4j.create(flat, new long[] {batch.size(), k, full}, 'c').castTo(DataType.FLOAT);
+        int t = longest(batch);
+        return t == full ? uncropped
+                : uncropped.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(full - t, full)).dup('c');
     }
 
     /** The feature mask [b, T_b] (1 on real steps, 0 on the left padding), or null when all lengths are equal. */

@@ -13,19 +13,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-import ai.laes.data.PreparedData;
-import ai.laes.data.SequenceExample;
-import ai.laes.data.SequenceTask;
-import ai.laes.data.Split;
 import ai.laes.io.RunInfo;
 import ai.laes.spark.SparkTestBase;
-import ai.laes.train.Batches;
-import ai.laes.train.Evaluator;
-import ai.laes.train.ModelFiles;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.api.java.JavaSparkContext;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,13 +25,14 @@ import org.junit.jupiter.api.io.TempDir;
  * timings), and of a two-epoch fine-tuning's metrics.jsonl and evaluation.json (without timings), pMNIST (the
  * permuted order exercises SequenceView.apply), 300 images, 2 workers. The expected digests were computed once with
  * the code before that change on this kind of machine (netlib's pure-Java LAPACK, OpenBLAS GEMMs): another CPU may
- * round differently, so a mismatch elsewhere first calls for the old code's digests there.
+ * round differently, so a mismatch elsewhere first calls for the old code's digests there. The evaluations are also
+ * sensitive to the RDDs created before a {@code --limit} (Spark seeds a sort's partition sampling with the RDD id,
+ * which decides the evaluation minibatches), so the jobs must keep creating the RDDs they always did.
  */
 class MnistPresetDigestTest extends SparkTestBase {
     /**
      * The digests the code of commit ee2777b (before the change) gave on this machine. evaluation.json's per-class
-     * entries have since gained each class's {@code name} ("0" .. "9" for MNIST), left out of its digest, as is its
-     * loss, checked on its own.
+     * entries have since gained each class's {@code name} ("0" .. "9" for MNIST), left out of its digest.
      */
     static final Map<String, String> EXPECTED = Map.of(
             "A.npy", "8e36488cb6e775df1832f65e172297c23569eeb353e0e77bd9e07af5fffb92f8",
@@ -49,9 +40,7 @@ class MnistPresetDigestTest extends SparkTestBase {
             "lmn-init/W_out.npy", "7165923b21fdeebdc1f29392cb2bb7d250423f2cb1adbaf73a7d997e40d90252",
             "metrics.json", "7b3a29b13c7dc6afd951c448d413cf3d1c2b0e9b304c0165bf634a1aaf1e9cca",
             "metrics.jsonl", "7043d180d18fc7ef5415ff503a97d2795a480a3639822592367e947336c879af",
-            "evaluation.json", "68af404f5733cf23d2b1278011d91e8996f613d3b2fd75313eb2048cdcae3db9");
-    /** The test loss in the old code's evaluation.json (its digest above is of evaluation.json without the loss). */
-    static final double OLD_TEST_LOSS = 1.5243357188758122;
+            "evaluation.json", "53310d085c50cbe43c05a9b50df4220e1f389c8f03c14e2fe2124cc34838a1ab");
     @TempDir
     static Path tmp;
 
@@ -87,16 +76,6 @@ class MnistPresetDigestTest extends SparkTestBase {
             Object name = perClass.get(c).remove("name");
             assertEquals(String.valueOf(c), name, "MNIST's class names are its digits");
         }
-        // The job's test loss alone moved in the 9th digit (1.5243357103235358): a fresh evaluation of the same network
-        // on the same test split gives the old value exactly (the LMN's in-run inference state, not the data path).
-        double loss = ((Number) evaluation.remove("loss")).doubleValue();
-        assertEquals(OLD_TEST_LOSS, loss, 1e-7 * OLD_TEST_LOSS);
-        org.apache.hadoop.fs.Path data = hpath(prepared);
-        JavaRDD<SequenceExample> test = PreparedData.read(spark, data, PreparedData.describe(data, new Configuration()),
-                SequenceTask.PMNIST, Split.TEST, 200);
-        MultiLayerNetwork best = ModelFiles.load(hpath(fine.resolve("model/best.zip")), false, new Configuration(), "best");
-        assertEquals(OLD_TEST_LOSS, Evaluator.evaluate(JavaSparkContext.fromSparkContext(spark.sparkContext()), best, test,
-                Batches.mnist(0), 50).loss(), 0.0);
         actual.put("evaluation.json", sha(evaluation.toString().getBytes(StandardCharsets.UTF_8)));
         System.out.println("DIGESTS " + actual + "\nMETRICS " + metrics + "\nEPOCHS " + epochs + "EVALUATION " + evaluation);
         assertEquals(new TreeMap<>(EXPECTED), actual);
