@@ -62,6 +62,11 @@ public final class DatasetInfo {
         return tMax;
     }
 
+    /** The shortest sequence's steps ({@code lengths.min}; T_max if the lengths do not say). */
+    public int minLength() {
+        return lengths != null && lengths.get("min") instanceof Number n ? n.intValue() : tMax;
+    }
+
     public LabelKind labelKind() {
         return labelKind;
     }

@@ -1,9 +1,11 @@
 package ai.laes.data;
 
-import java.io.Serializable;
-
-/** One row of a shard: the image's index, its label and its 784 pixels (row-major, unsigned bytes). */
-public final class LabeledImage implements Serializable {
+/**
+ * One MNIST image: its index, its label and its 784 pixels (unsigned bytes). As a shard row the pixels are row-major;
+ * as a {@link SequenceExample} they are in the order the sequence reads them ({@link SequenceView#apply}: row-major for
+ * smnist, permuted for pmnist), and step t's value is {@code (pixels[t] & 0xFF) / 255.0}, k = 1.
+ */
+public final class LabeledImage implements SequenceExample {
     private static final long serialVersionUID = 1L;
     private final long index;
     private final int label;
@@ -19,11 +21,33 @@ public final class LabeledImage implements Serializable {
         return index;
     }
 
+    @Override
     public int label() {
         return label;
     }
 
     public byte[] pixels() {
         return pixels;
+    }
+
+    /** The image index. */
+    @Override
+    public long key() {
+        return index;
+    }
+
+    @Override
+    public int length() {
+        return pixels.length;
+    }
+
+    /** The pixels in stored order scaled to [0, 1]: {@code (pixels[t] & 0xFF) / 255.0}, a new array. */
+    @Override
+    public double[] values() {
+        double[] x = new double[pixels.length];
+        for (int t = 0; t < x.length; t++) {
+            x[t] = (pixels[t] & 0xFF) / 255.0;
+        }
+        return x;
     }
 }

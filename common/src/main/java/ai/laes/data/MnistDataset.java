@@ -28,6 +28,16 @@ public final class MnistDataset {
                 lengths.toJson(), new LinkedHashMap<>(source));
     }
 
+    /**
+     * MNIST's layout as a dataset prepared before dataset.json existed is assumed to have: k = 1, T_max = 784, classes
+     * "0" .. "9"; its counts are unknown (0; the lengths' JSON counts one sequence of 784 steps).
+     */
+    public static DatasetInfo assumed() {
+        List<String> classes = IntStream.range(0, MnistImages.CLASSES).mapToObj(Integer::toString).toList();
+        return new DatasetInfo(ShardLayout.MNIST, 1, MnistImages.PIXELS, LabelKind.INTEGER, classes, Map.of(),
+                new LengthDistribution(Map.of(MnistImages.PIXELS, 1L)).toJson(), Map.of("format", "mnist"));
+    }
+
     private static long[] perDigit(MnistImages images, int from, int to, int copies) {
         long[] c = new long[MnistImages.CLASSES];
         for (int i = from; i < to; i++) {

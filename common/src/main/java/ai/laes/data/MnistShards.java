@@ -45,6 +45,16 @@ public final class MnistShards {
 
     /** Reads one split, checking that it exists and has the expected columns and pixel count. */
     public static JavaRDD<LabeledImage> read(SparkSession spark, Path prepared, Split split) {
+        return read(spark, prepared, split, null);
+    }
+
+    /**
+     * {@link #read}, each image in the order of {@code view} ({@link SequenceView#apply}; null: as stored) in the same
+     * map, so the lineage has the RDDs it always had: Spark draws the samples behind a sort's partition bounds from
+     * the RDD's id, so one more RDD before a {@code --limit}'s sort moves which rows share a partition, hence an
+     * evaluation's minibatches and its float rounding.
+     */
+    public static JavaRDD<LabeledImage> read(SparkSession spark, Path prepared, Split split, SequenceView view) {
         Path dir = splitDir(prepared, split);
         if (!FileSystems.exists(dir, spark.sparkContext().hadoopConfiguration())) {
             throw new InputException(dir + ": no " + split.dir() + " shards (is " + prepared + " a prepared dataset?)");
@@ -57,7 +67,8 @@ public final class MnistShards {
         }
         checkSchema(dir, frame.schema());
         String name = dir.toString();
-        return frame.select("index", "label", "pixels").javaRDD().map(row -> toImage(name, row));
+        return frame.select("index", "label", "pixels").javaRDD()
+                .map(row -> view == null ? toImage(name, row) : view.apply(toImage(name, row)));
     }
 
     static void checkSchema(Path dir, StructType actual) {

@@ -45,6 +45,23 @@ public final class SequenceView implements Serializable {
         return order.length;
     }
 
+    /**
+     * The image as the training path takes it ({@link SequenceExample}): the same index and label, its pixels in this
+     * view's order (step t holds pixel {@code order[t]}), so its values are exactly {@link #sequence} of the row-major
+     * pixels, still 784 bytes. For smnist the image itself.
+     */
+    public LabeledImage apply(LabeledImage image) {
+        if (task == SequenceTask.SMNIST) {
+            return image;
+        }
+        byte[] original = image.pixels();
+        byte[] ordered = new byte[order.length];
+        for (int t = 0; t < ordered.length; t++) {
+            ordered[t] = original[order[t]];
+        }
+        return new LabeledImage(image.index(), image.label(), ordered);
+    }
+
     /** The image as a flattened sequence x_1..x_T (k = 1). */
     public double[] sequence(byte[] pixels) {
         double[] x = new double[order.length];

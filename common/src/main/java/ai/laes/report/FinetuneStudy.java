@@ -3,7 +3,7 @@ package ai.laes.report;
 import java.util.ArrayList;
 import java.util.List;
 
-import ai.laes.data.LabeledImage;
+import ai.laes.data.SequenceExample;
 import ai.laes.spark.Stages;
 import ai.laes.train.Batches;
 import ai.laes.train.EpochPlan;
@@ -91,8 +91,8 @@ public final class FinetuneStudy {
      * Fine-tunes each outcome's network on {@code train} ({@code trainCount} images); test accuracy on {@code test};
      * the LMNs' gradients measured by {@code probe}.
      */
-    public static List<Run> run(String task, List<InitialisationStudy.Outcome> outcomes, JavaRDD<LabeledImage> train,
-            long trainCount, JavaRDD<LabeledImage> validation, JavaRDD<LabeledImage> test, GradientProbe probe,
+    public static List<Run> run(String task, List<InitialisationStudy.Outcome> outcomes, JavaRDD<? extends SequenceExample> train,
+            long trainCount, JavaRDD<? extends SequenceExample> validation, JavaRDD<? extends SequenceExample> test, GradientProbe probe,
             Batches batches, ReportBudget budget, long seed, Stages stages, JavaSparkContext sc) {
         List<Run> runs = new ArrayList<>();
         for (InitialisationStudy.Outcome o : outcomes) {
@@ -108,7 +108,7 @@ public final class FinetuneStudy {
      * with {@code seed}: the absolute difference of their test accuracies. One more fine-tuning per task.
      */
     public static SeedSpread seedSpread(String task, List<InitialisationStudy.Outcome> outcomes, List<Run> first,
-            JavaRDD<LabeledImage> train, long trainCount, JavaRDD<LabeledImage> validation, JavaRDD<LabeledImage> test,
+            JavaRDD<? extends SequenceExample> train, long trainCount, JavaRDD<? extends SequenceExample> validation, JavaRDD<? extends SequenceExample> test,
             Batches batches, ReportBudget budget, long seed, Stages stages, JavaSparkContext sc) {
         InitialisationStudy.Outcome laes = outcomes.stream().filter(o -> InitialisationStudy.LMN_LAES.equals(o.model())).findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no LAES-initialised LMN to measure the seed spread with"));
@@ -120,7 +120,7 @@ public final class FinetuneStudy {
     }
 
     /** One model fine-tuned as {@link #run} describes; its gradients probed by {@code probe} (null: not probed). */
-    private static Run fineTune(String task, InitialisationStudy.Outcome o, FineTuning.Data data, JavaRDD<LabeledImage> test,
+    private static Run fineTune(String task, InitialisationStudy.Outcome o, FineTuning.Data data, JavaRDD<? extends SequenceExample> test,
             GradientProbe probe, ReportBudget budget, long seed, Stages stages, JavaSparkContext sc) {
         RecurrentClassifiers.Settings reference = RecurrentClassifiers.Settings.reference();
         Hyperparameters hyper = new Hyperparameters(budget.learningRate(), reference.weightDecay, reference.clipNorm,

@@ -5,11 +5,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import ai.laes.data.LabeledImage;
+import ai.laes.data.SequenceExample;
 import ai.laes.train.Batches;
 import ai.laes.train.Evaluator;
 import ai.laes.train.LeastSquaresReadout;
-import ai.laes.data.SequenceView;
 import ai.laes.laes.LaesModel;
 import ai.laes.train.RecurrentClassifiers;
 import ai.laes.lmn.init.LmnInitializer;
@@ -42,8 +41,8 @@ public final class InitialisationStudy {
     private InitialisationStudy() {
     }
 
-    public static List<Outcome> run(LaesModel laes, JavaRDD<LabeledImage> train, JavaRDD<LabeledImage> test,
-            SequenceView view, long seed, Stages stages, JavaSparkContext sc) {
+    public static List<Outcome> run(LaesModel laes, JavaRDD<? extends SequenceExample> train,
+            JavaRDD<? extends SequenceExample> test, Batches batches, long seed, Stages stages, JavaSparkContext sc) {
         int p = laes.memorySize();
         RecurrentClassifiers.Settings settings = RecurrentClassifiers.Settings.reference();
         settings.hidden = p;
@@ -57,20 +56,19 @@ public final class InitialisationStudy {
         schemes.forEach((name, init) -> {
             MultiLayerNetwork net = RecurrentClassifiers.lmnClassifier(settings);
             init.initialise(net, 0);
-            double accuracy = stages.run("report: readout " + name, () -> readoutAccuracy(net, train, test, view, sc));
+            double accuracy = stages.run("report: readout " + name, () -> readoutAccuracy(net, train, test, batches, sc));
             out.add(new Outcome(name, accuracy, net));
             FinetuneStudy.releaseNativeMemory();
         });
         MultiLayerNetwork lstm = RecurrentClassifiers.lstmClassifier(settings);
         out.add(new Outcome(LSTM, stages.run("report: readout " + LSTM,
-                () -> readoutAccuracy(lstm, train, test, view, sc)), lstm));
+                () -> readoutAccuracy(lstm, train, test, batches, sc)), lstm));
         return out;
     }
 
     /** Fits the least-squares readout of {@code net}'s final states on {@code train}; its accuracy on {@code test}. */
-    static double readoutAccuracy(MultiLayerNetwork net, JavaRDD<LabeledImage> train, JavaRDD<LabeledImage> test,
-            SequenceView view, JavaSparkContext sc) {
-        Batches batches = new Batches(view, 0);
+    static double readoutAccuracy(MultiLayerNetwork net, JavaRDD<? extends SequenceExample> train,
+            JavaRDD<? extends SequenceExample> test, Batches batches, JavaSparkContext sc) {
         LeastSquaresReadout.fit(sc, net, train, batches);
         return Evaluator.evaluate(sc, net, test, batches, LeastSquaresReadout.BATCH).accuracy();
     }

@@ -59,8 +59,27 @@ public final class CrossEntropy {
      * head's W plus b, in double. Costs one forward pass to the head and a b x n x C product.
      */
     public static double[][] logits(MultiLayerNetwork net, INDArray features) {
+        return logits(net, features, null);
+    }
+
+    /**
+     * {@link #logits} of an end-aligned batch with its feature mask [b, T] ({@code null}: none, as
+     * {@link Batches#mask} gives for equal lengths). DL4J M2 keeps a mask set on the layers after a call, so the mask
+     * is set for this pass only and cleared after it.
+     */
+    public static double[][] logits(MultiLayerNetwork net, INDArray features, INDArray mask) {
         int head = net.getnLayers() - 1;
-        List<INDArray> acts = net.feedForwardToLayer(head - 1, features, false);
+        List<INDArray> acts;
+        if (mask == null) {
+            acts = net.feedForwardToLayer(head - 1, features, false);
+        } else {
+            net.setLayerMaskArrays(mask, null);
+            try {
+                acts = net.feedForwardToLayer(head - 1, features, false);
+            } finally {
+                net.clearLayerMaskArrays();
+            }
+        }
         INDArray in = acts.get(acts.size() - 1).castTo(DataType.DOUBLE);
         INDArray w = net.getLayer(head).getParam("W").castTo(DataType.DOUBLE);
         INDArray b = net.getLayer(head).getParam("b").castTo(DataType.DOUBLE);

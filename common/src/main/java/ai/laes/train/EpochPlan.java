@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 
-import ai.laes.data.LabeledImage;
+import ai.laes.data.SequenceExample;
 import org.apache.spark.Partitioner;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
@@ -21,16 +21,21 @@ import scala.reflect.ClassTag$;
  * (j mod (workers * frequency)) / frequency. The minibatches are laid out so that Spark partition
  * round * workers + slot holds exactly that worker's minibatches of that round, in order: a round
  * is then a pruned view of {@code workers} partitions, with no shuffle per round.
+ * <p>
+ * Sequences of different lengths ({@link #byLength}) are grouped by length as {@link LengthBatches} does, so that the
+ * end-aligned padding of a minibatch costs little: sorted by (length, key), cut into minibatches, and the minibatches
+ * put in the order of mix(~seed, epoch, minibatch), a short last minibatch kept last (the trainer's workers merge a
+ * short minibatch with the next one of their partition).
  */
 public final class EpochPlan {
-    private final JavaRDD<List<LabeledImage>> minibatches;
+    private final JavaRDD<List<SequenceExample>> minibatches;
     private final int workers;
     private final int rounds;
     private final long examples;
     private final long batches;
     private final int frequency;
 
-    private EpochPlan(JavaRDD<List<LabeledImage>> minibatches, int workers, int frequency, int rounds, long examples,
+    private EpochPlan(JavaRDD<List<SequenceExample>> minibatches, int workers, int frequency, int rounds, long examples,
                       long batches) {
         this.minibatches = minibatches;
         this.workers = workers;
@@ -40,31 +45,78 @@ public final class EpochPlan {
         this.batches = batches;
     }
 
-    /** Shuffles {@code images} ({@code count} of them) for {@code epoch} and lays the minibatches out by round. */
-    public static EpochPlan of(JavaRDD<LabeledImage> images, long count, long seed, int epoch,
+    /** Shuffles {@code examples} ({@code count} of them) for {@code epoch} and lays the minibatches out by round. */
+    public static EpochPlan of(JavaRDD<? extends SequenceExample> examples, long count, long seed, int epoch,
                                int batchSize, int workers, int frequency) {
+        JavaPairRDD<Long, SequenceExample> ordered = examples
+                .mapToPair(im -> new Tuple2<Long, SequenceExample>(shuffleKey(seed, epoch, im.key()), im))
+                .sortByKey(true, Math.max(1, examples.getNumPartitions()));
+        JavaPairRDD<Long, SequenceExample> positioned = ordered.values().zipWithIndex()
+                .mapToPair(Tuple2::swap);
+        return laidOut(positioned, count, batchSize, workers, frequency);
+    }
+
+    /**
+     * Like {@link #of}, the minibatches grouped by length: each holds neighbours of the order by (length as
+     * {@code batches} crops it, mix(seed, epoch, key)), and the minibatches are trained in the order of
+     * mix(~seed, epoch, minibatch), the short last one (if any) last.
+     */
+    public static EpochPlan byLength(JavaRDD<? extends SequenceExample> examples, long count, Batches batches, long seed,
+                                     int epoch, int batchSize, int workers, int frequency) {
+        int[] rank = batchRanks(count, batchSize, seed, epoch);
+        java.util.Comparator<Tuple2<Integer, Long>> byLengthThenKey = (java.util.Comparator<Tuple2<Integer, Long>> & java.io.Serializable)
+                (a, b) -> a._1().equals(b._1()) ? Long.compare(a._2(), b._2()) : Integer.compare(a._1(), b._1());
+        JavaPairRDD<Tuple2<Integer, Long>, SequenceExample> ordered = examples
+                .mapToPair(e -> new Tuple2<Tuple2<Integer, Long>, SequenceExample>(
+                        new Tuple2<>(batches.length(e), shuffleKey(seed, epoch, e.key())), e))
+                .sortByKey(byLengthThenKey, true, Math.max(1, examples.getNumPartitions()));
+        JavaPairRDD<Long, SequenceExample> positioned = ordered.values().zipWithIndex()
+                .mapToPair(t -> new Tuple2<>(rank[(int) (t._2() / batchSize)] * (long) batchSize + t._2() % batchSize, t._1()));
+        return laidOut(positioned, count, batchSize, workers, frequency);
+    }
+
+    /**
+     * Where each of the {@code ceil(count / batchSize)} minibatches of the length order is trained: minibatch j at
+     * rank[j], the full ones ordered by mix(~seed, epoch, j), a short last one (count not a multiple) last.
+     */
+    static int[] batchRanks(long count, int batchSize, long seed, int epoch) {
+        int n = (int) ((count + batchSize - 1) / batchSize);
+        int full = (int) (count / batchSize);
+        Integer[] order = new Integer[full];
+        for (int j = 0; j < full; j++) {
+            order[j] = j;
+        }
+        java.util.Arrays.sort(order, java.util.Comparator.comparingLong(j -> shuffleKey(~seed, epoch, j)));
+        int[] rank = new int[n];
+        for (int r = 0; r < full; r++) {
+            rank[order[r]] = r;
+        }
+        if (n > full) {
+            rank[full] = full;
+        }
+        return rank;
+    }
+
+    /** Lays the examples at their positions (position / batchSize = minibatch) out by round, cached. */
+    private static EpochPlan laidOut(JavaPairRDD<Long, SequenceExample> positioned, long count, int batchSize, int workers,
+                                     int frequency) {
         long batches = (count + batchSize - 1) / batchSize;
         int rounds = (int) ((batches + (long) workers * frequency - 1) / ((long) workers * frequency));
-        JavaPairRDD<Long, LabeledImage> ordered = images
-                .mapToPair(im -> new Tuple2<>(shuffleKey(seed, epoch, im.index()), im))
-                .sortByKey(true, Math.max(1, images.getNumPartitions()));
-        JavaPairRDD<Long, LabeledImage> positioned = ordered.values().zipWithIndex()
-                .mapToPair(Tuple2::swap);
-        JavaRDD<List<LabeledImage>> minibatches = positioned
+        JavaRDD<List<SequenceExample>> minibatches = positioned
                 .repartitionAndSortWithinPartitions(new RoundPartitioner(batchSize, workers, frequency, rounds))
                 .mapPartitions(groupByMinibatch(batchSize))
                 .persist(StorageLevel.MEMORY_AND_DISK());
         return new EpochPlan(minibatches, workers, frequency, rounds, count, batches);
     }
 
-    private static org.apache.spark.api.java.function.FlatMapFunction<Iterator<Tuple2<Long, LabeledImage>>, List<LabeledImage>>
+    private static org.apache.spark.api.java.function.FlatMapFunction<Iterator<Tuple2<Long, SequenceExample>>, List<SequenceExample>>
             groupByMinibatch(int batchSize) {
         return it -> {
-            List<List<LabeledImage>> out = new ArrayList<>();
+            List<List<SequenceExample>> out = new ArrayList<>();
             long current = -1;
-            List<LabeledImage> batch = null;
+            List<SequenceExample> batch = null;
             while (it.hasNext()) {
-                Tuple2<Long, LabeledImage> e = it.next();
+                Tuple2<Long, SequenceExample> e = it.next();
                 long j = e._1() / batchSize;
                 if (j != current) {
                     batch = new ArrayList<>(batchSize);
@@ -78,7 +130,7 @@ public final class EpochPlan {
     }
 
     /** SplitMix64 of (seed, epoch, index): a well-mixed 64-bit key. */
-    static long shuffleKey(long seed, int epoch, long index) {
+    public static long shuffleKey(long seed, int epoch, long index) {
         long z = seed * 0x9E3779B97F4A7C15L + epoch * 0xC2B2AE3D27D4EB4FL + index * 0x165667B19E3779F9L;
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
@@ -100,16 +152,16 @@ public final class EpochPlan {
     }
 
     /** Round {@code r}'s minibatches: {@code workers} partitions, one per worker slot. */
-    public JavaRDD<List<LabeledImage>> round(int r) {
+    public JavaRDD<List<SequenceExample>> round(int r) {
         int from = r * workers;
         int to = from + workers;
-        PartitionPruningRDD<List<LabeledImage>> pruned = PartitionPruningRDD.create(minibatches.rdd(),
+        PartitionPruningRDD<List<SequenceExample>> pruned = PartitionPruningRDD.create(minibatches.rdd(),
                 new PartitionRange(from, to));
         return new JavaRDD<>(pruned, ClassTag$.MODULE$.apply(List.class));
     }
 
     /** The first minibatch of the epoch (for the gradient probe). */
-    public List<LabeledImage> firstMinibatch() {
+    public List<SequenceExample> firstMinibatch() {
         return round(0).first();
     }
 

@@ -6,8 +6,7 @@ import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 
-import ai.laes.data.LabeledImage;
-import ai.laes.data.MnistImages;
+import ai.laes.data.SequenceExample;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
@@ -32,7 +31,17 @@ public final class Evaluator {
         private static final long serialVersionUID = 1L;
         private double lossSum;
         private long count;
-        private final Evaluation evaluation = new Evaluation(MnistImages.CLASSES);
+        private final Evaluation evaluation;
+
+        /** An empty result over {@code classes} classes. */
+        public Result(int classes) {
+            evaluation = new Evaluation(classes);
+        }
+
+        /** Adds a minibatch of examples as {@code net} classifies them. */
+        Result add(List<? extends SequenceExample> batch, MultiLayerNetwork net, Batches batches) {
+            return add(batches.labels(batch), CrossEntropy.logits(net, batches.features(batch), batches.mask(batch)));
+        }
 
         /** Adds a minibatch: one-hot {@code labels} [b, C] and the network's logits [b, C]. */
         Result add(INDArray labels, double[][] logits) {
@@ -82,18 +91,21 @@ public final class Evaluator {
         }
     }
 
-    /** Evaluates {@code net} on {@code images}, batches of {@code batchSize} built on the executors. */
-    public static Result evaluate(JavaSparkContext sc, MultiLayerNetwork net, JavaRDD<LabeledImage> images,
+    /**
+     * Evaluates {@code net} on {@code examples}, batches of {@code batchSize} built on the executors (end-aligned and
+     * masked when their lengths differ, {@link Batches}).
+     */
+    public static Result evaluate(JavaSparkContext sc, MultiLayerNetwork net, JavaRDD<? extends SequenceExample> examples,
                                   Batches batches, int batchSize) {
         try (NetworkBroadcast shipped = NetworkBroadcast.of(sc, net)) {
-            return images.mapPartitions((Iterator<LabeledImage> it) -> {
+            return examples.mapPartitions(it -> {
                 Result r = shipped.apply(copy -> {
-                    Result part = new Result();
-                    List<LabeledImage> batch = new ArrayList<>(batchSize);
+                    Result part = new Result(batches.classes());
+                    List<SequenceExample> batch = new ArrayList<>(batchSize);
                     while (it.hasNext()) {
                         batch.add(it.next());
                         if (batch.size() == batchSize || !it.hasNext()) {
-                            part.add(batches.labels(batch), CrossEntropy.logits(copy, batches.features(batch)));
+                            part.add(batch, copy, batches);
                             batch.clear();
                         }
                     }
@@ -105,11 +117,11 @@ public final class Evaluator {
     }
 
     /** The same evaluation on the driver, for small inputs and tests. */
-    public static Result evaluateLocally(MultiLayerNetwork net, List<LabeledImage> images, Batches batches, int batchSize) {
-        Result r = new Result();
-        for (int from = 0; from < images.size(); from += batchSize) {
-            List<LabeledImage> batch = images.subList(from, Math.min(images.size(), from + batchSize));
-            r.add(batches.labels(batch), CrossEntropy.logits(net, batches.features(batch)));
+    public static Result evaluateLocally(MultiLayerNetwork net, List<? extends SequenceExample> examples, Batches batches,
+                                         int batchSize) {
+        Result r = new Result(batches.classes());
+        for (int from = 0; from < examples.size(); from += batchSize) {
+            r.add(examples.subList(from, Math.min(examples.size(), from + batchSize)), net, batches);
         }
         return r;
     }

@@ -2,7 +2,7 @@ package ai.laes.train;
 
 import java.util.function.Consumer;
 
-import ai.laes.data.LabeledImage;
+import ai.laes.data.SequenceExample;
 import ai.laes.spark.Stages;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -36,8 +36,18 @@ public final class FineTuning {
                         String name) {
     }
 
-    /** The sequences: {@code trainCount} training images, the validation images, and how both become minibatches. */
-    public record Data(JavaRDD<LabeledImage> train, long trainCount, JavaRDD<LabeledImage> validation, Batches batches) {
+    /**
+     * The sequences: {@code trainCount} training sequences, the validation sequences, how both become minibatches, and
+     * whether an epoch's minibatches are grouped by length ({@link EpochPlan#byLength}: for sequences of different
+     * lengths) or plainly shuffled ({@link EpochPlan#of}: equal lengths, as MNIST).
+     */
+    public record Data(JavaRDD<? extends SequenceExample> train, long trainCount, JavaRDD<? extends SequenceExample> validation,
+                       Batches batches, boolean byLength) {
+        /** Plainly shuffled minibatches (sequences of equal lengths). */
+        public Data(JavaRDD<? extends SequenceExample> train, long trainCount, JavaRDD<? extends SequenceExample> validation,
+                    Batches batches) {
+            this(train, trainCount, validation, batches, false);
+        }
     }
 
     /** Where a run stands: the last completed epoch (0 = the validated start) and the best one so far. */
@@ -97,8 +107,7 @@ public final class FineTuning {
             Consumer<EpochPlan> before = plan -> store.beforeEpoch(e, trainer.network(), plan);
             ValidatedEpoch.Outcome outcome;
             try {
-                outcome = ValidatedEpoch.run(sc, trainer, data.train(), data.trainCount(), data.validation(), data.batches(),
-                        setup.seed(), epoch, setup.epochs(), setup.evalBatchSize(), stages, setup.name(), before);
+                outcome = ValidatedEpoch.run(sc, trainer, data, setup.seed(), epoch, setup.epochs(), setup.evalBatchSize(), stages, setup.name(), before);
             } catch (TrainingDiverged d) {
                 store.diverged(epoch, now, d);
                 return new Result(now, epoch, trainer.network());

@@ -4,8 +4,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 
-import ai.laes.data.LabeledImage;
-import ai.laes.data.MnistImages;
+import ai.laes.data.SequenceExample;
 import ai.laes.readout.RidgeReadout;
 import ai.laes.readout.SoftmaxTemperature;
 import org.apache.spark.api.java.JavaRDD;
@@ -52,7 +51,8 @@ public final class LeastSquaresReadout {
      * ({@link SoftmaxTemperature}: same predictions, calibrated probabilities), into {@code net}'s
      * output layer; returns the unscaled readout.
      */
-    public static RidgeReadout fit(JavaSparkContext sc, MultiLayerNetwork net, JavaRDD<LabeledImage> train, Batches batches) {
+    public static RidgeReadout fit(JavaSparkContext sc, MultiLayerNetwork net, JavaRDD<? extends SequenceExample> train,
+            Batches batches) {
         RidgeReadout readout;
         double temperature;
         try (NetworkBroadcast shipped = NetworkBroadcast.of(sc, net)) {
@@ -60,7 +60,7 @@ public final class LeastSquaresReadout {
             JavaRDD<Tuple2<double[], Integer>> states = finalStates(train, batches, shipped, BATCH)
                     .persist(StorageLevel.MEMORY_AND_DISK());
             try {
-                readout = RidgeReadout.fit(states, MnistImages.CLASSES, size, RidgeReadout.DEFAULT_RIDGE);
+                readout = RidgeReadout.fit(states, batches.classes(), size, RidgeReadout.DEFAULT_RIDGE);
                 temperature = SoftmaxTemperature.fit(readout, states.takeSample(false, TEMPERATURE_SAMPLE, 42));
             } finally {
                 states.unpersist(false);
@@ -70,17 +70,27 @@ public final class LeastSquaresReadout {
         return readout;
     }
 
-    /** (final state of the recurrent layer, label) of every image, computed on the executors in batches of {@code batchSize}. */
-    static JavaRDD<Tuple2<double[], Integer>> finalStates(JavaRDD<LabeledImage> images, Batches batches,
+    /**
+     * (final state of the recurrent layer, label) of every sequence, computed on the executors in batches of
+     * {@code batchSize}, end-aligned and masked when their lengths differ ({@link Batches}).
+     */
+    static JavaRDD<Tuple2<double[], Integer>> finalStates(JavaRDD<? extends SequenceExample> examples, Batches batches,
             NetworkBroadcast shipped, int batchSize) {
-        return images.mapPartitions((Iterator<LabeledImage> it) -> shipped.apply(copy -> {
+        return examples.mapPartitions(it -> shipped.apply(copy -> {
             MultiLayerNetwork recurrent = finalStateNetwork(copy);
             List<Tuple2<double[], Integer>> out = new ArrayList<>();
-            List<LabeledImage> batch = new ArrayList<>(batchSize);
+            List<SequenceExample> batch = new ArrayList<>(batchSize);
             while (it.hasNext()) {
                 batch.add(it.next());
                 if (batch.size() == batchSize || !it.hasNext()) {
-                    INDArray states = recurrent.output(batches.features(batch), false);
+                    INDArray mask = batches.mask(batch);
+                    INDArray states;
+                    if (mask == null) {
+                        states = recurrent.output(batches.features(batch), false);
+                    } else {
+                        states = recurrent.output(batches.features(batch), false, mask, null);
+                        recurrent.clearLayerMaskArrays(); // DL4J M2 keeps the mask on the layers after the call
+                    }
                     double[][] rows = states.castTo(DataType.DOUBLE).toDoubleMatrix();
                     for (int i = 0; i < rows.length; i++) {
                         out.add(new Tuple2<>(rows[i], batch.get(i).label()));

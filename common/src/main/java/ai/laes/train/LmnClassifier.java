@@ -13,19 +13,27 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 public final class LmnClassifier implements ModelFactory {
     private final int inputs;
     private final int size;
+    private final int classes;
     private final Hyperparameters hyper;
     private final LongFunction<LmnInitializer> scheme;
 
+    /** An LMN classifier of MNIST's ten digits. */
     public LmnClassifier(int inputs, int size, Hyperparameters hyper, LongFunction<LmnInitializer> scheme) {
+        this(inputs, size, 10, hyper, scheme);
+    }
+
+    /** An LMN classifier of {@code inputs} features per step into {@code classes} classes, initialised by {@code scheme}. */
+    public LmnClassifier(int inputs, int size, int classes, Hyperparameters hyper, LongFunction<LmnInitializer> scheme) {
         this.inputs = inputs;
         this.size = size;
+        this.classes = classes;
         this.hyper = hyper;
         this.scheme = scheme;
     }
 
     @Override
     public MultiLayerNetwork create(long seed) {
-        MultiLayerNetwork net = RecurrentClassifiers.lmnClassifier(hyper.settings(inputs, size, ai.laes.data.MnistImages.CLASSES, seed));
+        MultiLayerNetwork net = RecurrentClassifiers.lmnClassifier(hyper.settings(inputs, size, classes, seed));
         scheme.apply(seed).initialise(net, 0);
         return net;
     }

@@ -5,7 +5,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 
-import ai.laes.data.LabeledImage;
+import ai.laes.data.SequenceExample;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,8 +24,8 @@ public final class LocalFineTuning {
     private LocalFineTuning() {
     }
 
-    /** The sequences, in memory: training and validation images and how they become minibatches. */
-    public record Data(List<LabeledImage> train, List<LabeledImage> validation, Batches batches) {
+    /** The sequences, in memory: training and validation sequences and how they become minibatches. */
+    public record Data(List<? extends SequenceExample> train, List<? extends SequenceExample> validation, Batches batches) {
     }
 
     /** Validates the start {@code net} as epoch 0 and hands it to {@code store}; the progress to train from. */
@@ -46,9 +46,9 @@ public final class LocalFineTuning {
         for (int epoch = now.epoch() + 1; epoch <= setup.epochs(); epoch++) {
             long t0 = System.nanoTime();
             double lossSum = 0;
-            List<LabeledImage> order = order(data.train(), setup.seed(), epoch);
+            List<SequenceExample> order = order(data.train(), setup.seed(), epoch);
             for (int from = 0; from < order.size(); from += setup.batchSize()) {
-                List<LabeledImage> batch = order.subList(from, Math.min(order.size(), from + setup.batchSize()));
+                List<SequenceExample> batch = order.subList(from, Math.min(order.size(), from + setup.batchSize()));
                 net.fit(data.batches().dataSet(batch));
                 double loss = net.score();
                 if (!Double.isFinite(loss) || !ParameterAveragingTrainer.finite(net)) {
@@ -73,9 +73,9 @@ public final class LocalFineTuning {
     }
 
     /** Epoch {@code epoch}'s training order: by {@link EpochPlan#shuffleKey}, as the parameter-averaging plan. */
-    static List<LabeledImage> order(List<LabeledImage> images, long seed, int epoch) {
-        List<LabeledImage> out = new ArrayList<>(images);
-        out.sort(Comparator.comparingLong(im -> EpochPlan.shuffleKey(seed, epoch, im.index())));
+    static List<SequenceExample> order(List<? extends SequenceExample> examples, long seed, int epoch) {
+        List<SequenceExample> out = new ArrayList<>(examples);
+        out.sort(Comparator.comparingLong(e -> EpochPlan.shuffleKey(seed, epoch, e.key())));
         return out;
     }
 }

@@ -2,7 +2,7 @@ package ai.laes.train;
 
 import java.util.Random;
 
-import ai.laes.data.LabeledImage;
+import ai.laes.data.SequenceExample;
 import ai.laes.lmn.init.LmnInitializer;
 import ai.laes.numerics.RandomMatrices;
 import org.apache.spark.api.java.JavaRDD;
@@ -33,7 +33,8 @@ public enum ReadoutScheme {
     }
 
     /** Sets {@code net}'s readout: fitted on {@code train} for {@link #LSQ}, drawn from {@code seed} for {@link #RANDOM}. */
-    public void initialise(MultiLayerNetwork net, JavaSparkContext sc, JavaRDD<LabeledImage> train, Batches batches, long seed) {
+    public void initialise(MultiLayerNetwork net, JavaSparkContext sc, JavaRDD<? extends SequenceExample> train, Batches batches,
+            long seed) {
         if (this == LSQ) {
             LeastSquaresReadout.fit(sc, net, train, batches);
         } else {

@@ -5,7 +5,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
 
-import ai.laes.data.LabeledImage;
+import ai.laes.data.SequenceExample;
 import ai.laes.spark.Stages;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -38,15 +38,19 @@ public final class ValidatedEpoch {
     }
 
     /**
-     * Trains epoch {@code epoch} of {@code epochs} on {@code train} ({@code trainCount} images) and validates on
-     * {@code validation}; {@code beforeTraining} sees the epoch's plan first (e.g. a gradient probe on its first
+     * Trains epoch {@code epoch} of {@code epochs} on {@code data}'s training sequences (grouped by length if
+     * {@link FineTuning.Data#byLength}) and validates on its validation sequences; {@code beforeTraining} sees the epoch's plan first (e.g. a gradient probe on its first
      * minibatch). Stages are named "{@code name} epoch e/E: train" and ": validate".
      */
-    public static Outcome run(JavaSparkContext sc, ParameterAveragingTrainer trainer, JavaRDD<LabeledImage> train,
-            long trainCount, JavaRDD<LabeledImage> validation, Batches batches, long seed, int epoch, int epochs,
-            int evalBatchSize, Stages stages, String name, Consumer<EpochPlan> beforeTraining) {
+    public static Outcome run(JavaSparkContext sc, ParameterAveragingTrainer trainer, FineTuning.Data data, long seed,
+            int epoch, int epochs, int evalBatchSize, Stages stages, String name, Consumer<EpochPlan> beforeTraining) {
         String label = String.format(Locale.ROOT, "%s epoch %d/%d", name, epoch, epochs);
-        EpochPlan plan = EpochPlan.of(train, trainCount, seed, epoch, trainer.batchSize(), trainer.workers(), trainer.frequency());
+        Batches batches = data.batches();
+        JavaRDD<? extends SequenceExample> validation = data.validation();
+        EpochPlan plan = data.byLength()
+                ? EpochPlan.byLength(data.train(), data.trainCount(), batches, seed, epoch, trainer.batchSize(), trainer.workers(),
+                        trainer.frequency())
+                : EpochPlan.of(data.train(), data.trainCount(), seed, epoch, trainer.batchSize(), trainer.workers(), trainer.frequency());
         try {
             beforeTraining.accept(plan);
             ParameterAveragingTrainer.EpochResult result = stages.run(label + ": train", () -> trainer.fitEpoch(plan, batches, label));

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 
 import ai.laes.data.LabeledImage;
+import ai.laes.data.SequenceExample;
 import ai.laes.spark.SparkTestBase;
 import org.apache.spark.ContextCleaner;
 import org.apache.spark.api.java.JavaRDD;
@@ -49,7 +50,7 @@ class BroadcastCleanupTest extends SparkTestBase {
         trainer.fitEpoch(plan, batches, "cleanup test");
         MultiLayerNetwork net = trainer.network();
         Evaluator.Result distributed = Evaluator.evaluate(jsc, net, rdd, batches, 20);
-        List<LabeledImage> first = plan.firstMinibatch();
+        List<SequenceExample> first = plan.firstMinibatch();
         double[] norms = factory.probe().meanStateGradientNorms(net, batches.features(first), batches.labels(first));
         plan.release();
         float[] params = net.params().toFloatVector();

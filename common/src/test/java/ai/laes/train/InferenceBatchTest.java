@@ -39,7 +39,7 @@ class InferenceBatchTest extends SparkTestBase {
             images.add(split.image(i));
         }
         JavaRDD<LabeledImage> rdd = jsc.parallelize(images, 2); // 300 a partition: 256 + 44 against 4 x 64 + 44
-        Batches batches = new Batches(SequenceView.of(SequenceTask.SMNIST, null, null), 0);
+        Batches batches = Batches.mnist(0);
         MultiLayerNetwork net = new LmnClassifier(1, 16, new Hyperparameters(1e-3, 0, 0), LmnInitializer::orthogonal).create(3);
 
         List<Tuple2<double[], Integer>> small, large;

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import ai.laes.data.LabeledImage;
+import ai.laes.data.SequenceExample;
 import ai.laes.lmn.init.LmnInitializer;
 import ai.laes.spark.SparkTestBase;
 import org.apache.spark.api.java.JavaRDD;
@@ -51,7 +52,7 @@ class ParameterAveragingEquivalenceTest extends SparkTestBase {
             EpochPlan plan = EpochPlan.of(rdd, images.size(), 7, epoch, 16, 1, 1);
             assertEquals(3, plan.rounds());
             for (int r = 0; r < plan.rounds(); r++) {
-                for (List<LabeledImage> batch : plan.round(r).collect()) {
+                for (List<SequenceExample> batch : plan.round(r).collect()) {
                     single.fit(batches.dataSet(batch));
                 }
             }
@@ -88,7 +89,7 @@ class ParameterAveragingEquivalenceTest extends SparkTestBase {
         List<DataSet> unions = new ArrayList<>();
         for (int r = 0; r < plan.rounds(); r++) {
             List<DataSet> shards = new ArrayList<>();
-            for (List<LabeledImage> batch : plan.round(r).collect()) {
+            for (List<SequenceExample> batch : plan.round(r).collect()) {
                 assertEquals(16, batch.size(), "equal shards");
                 shards.add(batches.dataSet(batch));
             }

@@ -45,7 +45,7 @@ final class TrainFixtures {
 
     /** Row-major sequences cropped to their last {@code steps} steps. */
     static Batches batches(int steps) {
-        return new Batches(SequenceView.of(SequenceTask.SMNIST, null, null), steps);
+        return Batches.mnist(steps);
     }
 
     /**

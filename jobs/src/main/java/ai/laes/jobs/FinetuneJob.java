@@ -3,9 +3,9 @@ package ai.laes.jobs;
 import java.util.Map;
 import java.util.Optional;
 
-import ai.laes.data.LabeledImage;
+import ai.laes.data.DatasetInfo;
+import ai.laes.data.SequenceExample;
 import ai.laes.data.PreparedData;
-import ai.laes.data.SequenceView;
 import ai.laes.data.Split;
 import ai.laes.io.AtomicOutput;
 import ai.laes.io.FileSystems;
@@ -57,8 +57,9 @@ public final class FinetuneJob {
         Configuration conf = spark.sparkContext().hadoopConfiguration();
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         Path prepared = PreparedData.locate(o.training.data, conf);
-        Path initModel = o.training.init == null ? null : FinetuneStart.initModel(o, conf);
-        Batches batches = new Batches(SequenceView.of(o.training.task, prepared, conf), o.training.cropSteps);
+        DatasetInfo dataset = PreparedData.describe(prepared, conf);
+        Path initModel = o.training.init == null ? null : FinetuneStart.initModel(o, dataset, conf);
+        Batches batches = Batches.of(dataset, o.training.cropSteps);
         Map<String, Object> options = JobLauncher.resolved(o);
 
         boolean newBudget = o.training.resume && EpochBudget.check(o, o.output.out, conf);
@@ -72,10 +73,10 @@ public final class FinetuneJob {
             Stages stages = new Stages(sc);
             RunInfo info = new RunInfo("finetune", options);
 
-            JavaRDD<LabeledImage> train = stages.run("fine-tune: read shards",
-                    () -> PreparedData.read(spark, prepared, Split.TRAIN, o.training.limit));
-            JavaRDD<LabeledImage> validation = stages.run("fine-tune: read shards",
-                    () -> PreparedData.read(spark, prepared, Split.VALIDATION, o.training.limit));
+            JavaRDD<SequenceExample> train = stages.run("fine-tune: read shards",
+                    () -> PreparedData.read(spark, prepared, dataset, o.training.task, Split.TRAIN, o.training.limit));
+            JavaRDD<SequenceExample> validation = stages.run("fine-tune: read shards",
+                    () -> PreparedData.read(spark, prepared, dataset, o.training.task, Split.VALIDATION, o.training.limit));
             long trainCount = stages.run("fine-tune: read shards", () -> {
                 validation.count();
                 return train.count();
@@ -84,8 +85,8 @@ public final class FinetuneJob {
                 throw new InputException("--data " + o.training.data + ": the training split is empty");
             }
             int workers = o.workers > 0 ? o.workers : sc.defaultParallelism();
-            ModelFactory factory = FinetuneStart.factory(o, () -> FinetuneStart.laesOf(train, batches, o.training.hidden, stages));
-            FineTuning.Data data = new FineTuning.Data(train, trainCount, validation, batches);
+            ModelFactory factory = FinetuneStart.factory(o, dataset, () -> FinetuneStart.laesOf(train, batches, o.training.hidden, stages));
+            FineTuning.Data data = new FineTuning.Data(train, trainCount, validation, batches, byLength(dataset, batches));
             FineTuning.Setup setup = new FineTuning.Setup(o.training.epochs, workers, o.batchSize, o.averagingFrequency,
                     o.training.evalBatchSize, o.training.seed, "fine-tune");
             FinetuneStore store = new FinetuneStore(out.work(), o, factory.probe(), batches, stages, conf);
@@ -100,7 +101,7 @@ public final class FinetuneJob {
             } else {
                 RunInfo.writeJson(out.file(OPTIONS), conf, options);
                 net = o.hyperparameters().applyTo(FinetuneStart.startingNetwork(o, initModel, factory, sc, train, batches, stages, conf));
-                FinetuneStart.checkShape(net, o);
+                FinetuneStart.checkShape(net, o, dataset);
                 progress = FineTuning.start(sc, net, data, setup, stages, store);
             }
             out.keepOnFailure();
@@ -112,13 +113,15 @@ public final class FinetuneJob {
             ModelFiles.save(result.last(), out.file("model/final.zip"), true, conf);
 
             MultiLayerNetwork bestNet = ModelFiles.load(out.file("model/best.zip"), false, conf, "model/best.zip");
-            JavaRDD<LabeledImage> test = PreparedData.read(spark, prepared, Split.TEST, o.training.limit);
+            JavaRDD<SequenceExample> test = PreparedData.read(spark, prepared, dataset, o.training.task, Split.TEST, o.training.limit);
             Evaluator.Result tested = stages.run("fine-tune: test",
                     () -> Evaluator.evaluate(sc, bestNet, test, batches, o.training.evalBatchSize));
-            RunInfo.writeJson(out.file("evaluation.json"), conf, EvaluationJson.of(tested, bestEpoch, result.progress().bestValLoss()));
+            RunInfo.writeJson(out.file("evaluation.json"), conf, EvaluationJson.of(tested, bestEpoch, result.progress().bestValLoss(),
+                    dataset.classes()));
             stages.run("fine-tune: pictures", () -> store.draw(bestEpoch));
 
             recordInputs(info, o.training, prepared, initModel, conf);
+            info.put("dataset", dataset.summary());
             info.put("rows", Map.of("train", trainCount));
             info.put("workers", workers);
             info.put("best_epoch", bestEpoch);
@@ -129,6 +132,16 @@ public final class FinetuneJob {
             validation.unpersist(false);
             out.commit();
         }
+    }
+
+    /**
+     * Whether an epoch's minibatches are grouped by length: for sequences whose lengths (as {@code --crop-steps} cuts
+     * them) differ; MNIST's, all 784 steps, are plainly shuffled as before.
+     */
+    static boolean byLength(DatasetInfo dataset, Batches batches) {
+        int crop = batches.crop();
+        int longest = crop == 0 ? dataset.tMax() : Math.min(crop, dataset.tMax());
+        return dataset.minLength() < longest;
     }
 
     /** The run's inputs (the prepared dataset; the pretraining's model and run.json) and its seeds, for run.json. */

@@ -81,8 +81,8 @@ public final class FinetuneOptions implements JobLauncher.Validated, EpochBudget
         if (workers < 0 || training.limit < 0) {
             throw new InputException((workers < 0 ? "--workers " + workers : "--limit " + training.limit) + ": must be 0 or positive");
         }
-        if (training.cropSteps < 0 || training.cropSteps > 784) {
-            throw new InputException("--crop-steps " + training.cropSteps + ": must be in 0..784");
+        if (training.cropSteps < 0) {
+            throw new InputException("--crop-steps " + training.cropSteps + ": must be at least 0");
         }
         if (!(orthogonalityPenalty >= 0) || !Double.isFinite(orthogonalityPenalty)) {
             throw new InputException("--orthogonality-penalty " + orthogonalityPenalty + ": must be 0 (off) or positive");

@@ -3,8 +3,9 @@ package ai.laes.jobs;
 import java.util.Map;
 import java.util.function.Supplier;
 
-import ai.laes.data.LabeledImage;
-import ai.laes.data.MnistImages;
+import ai.laes.data.DatasetInfo;
+import ai.laes.data.SequenceExample;
+import ai.laes.data.ShardLayout;
 import ai.laes.io.FileSystems;
 import ai.laes.io.InputException;
 import ai.laes.io.RunInfo;
@@ -32,8 +33,8 @@ import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
  * The network fine-tuning starts from, as the fine-tune job and every configuration of the grid job build it: the
  * model of {@code --model} initialised by {@code --init-scheme} ({@link #factory}, the LAES of the training sequences
  * from {@link #laesOf}), or the pretrained model of {@code --init} ({@link #initModel}), with the readout of
- * {@code --readout} ({@link #startingNetwork}), checked to read one feature and predict the ten digits
- * ({@link #checkShape}).
+ * {@code --readout} ({@link #startingNetwork}), checked to read the dataset's k features per step and predict its C
+ * classes ({@link #checkShape}).
  */
 public final class FinetuneStart {
     /** The network file a pretraining output provides. */
@@ -46,10 +47,12 @@ public final class FinetuneStart {
      * The model of {@code --model}: the LSTM baseline, or the LMN initialised by {@code --init-scheme}
      * ({@code laes} takes the LAES of the training sequences from {@code laes}, computed only if needed).
      */
-    static ModelFactory factory(FinetuneOptions o, Supplier<LaesModel> laes) {
+    static ModelFactory factory(FinetuneOptions o, DatasetInfo dataset, Supplier<LaesModel> laes) {
         Hyperparameters hyper = o.hyperparameters();
+        int k = dataset.k();
+        int classes = dataset.classes().size();
         if (o.training.model == Architecture.LMN) {
-            return new LmnClassifier(1, o.training.hidden, hyper, seed -> switch (o.initScheme) {
+            return new LmnClassifier(k, o.training.hidden, classes, hyper, seed -> switch (o.initScheme) {
                 case RANDOM -> LmnInitializer.random(seed);
                 case ORTHOGONAL -> LmnInitializer.orthogonal(seed);
                 case LAES -> {
@@ -58,12 +61,12 @@ public final class FinetuneStart {
                 }
             });
         }
-        return new LstmClassifier(1, o.training.hidden, MnistImages.CLASSES, hyper);
+        return new LstmClassifier(k, o.training.hidden, classes, hyper);
     }
 
-    /** The exact LAES (p = hidden size) of the training sequences as the network sees them. */
-    public static LaesModel laesOf(JavaRDD<LabeledImage> train, Batches batches, int p, Stages stages) {
-        return Laes.fit(train.map(im -> batches.sequence(im.pixels())), 1, p, SvdRoute.GRAM, GramRoute.BLOCKED, stages);
+    /** The exact LAES (p = hidden size) of the training sequences as the network sees them (ragged, k per step). */
+    public static LaesModel laesOf(JavaRDD<? extends SequenceExample> train, Batches batches, int p, Stages stages) {
+        return Laes.fit(train.map(batches::sequence), batches.k(), p, SvdRoute.GRAM, GramRoute.BLOCKED, stages);
     }
 
     /**
@@ -72,7 +75,7 @@ public final class FinetuneStart {
      * {@code factory} with the readout of {@code --readout}.
      */
     static MultiLayerNetwork startingNetwork(FinetuneOptions o, Path initModel, ModelFactory factory, JavaSparkContext sc,
-            JavaRDD<LabeledImage> train, Batches batches, Stages stages, Configuration conf) {
+            JavaRDD<? extends SequenceExample> train, Batches batches, Stages stages, Configuration conf) {
         if (initModel != null) {
             MultiLayerNetwork net = ModelFiles.load(initModel, false, conf, "--init " + o.training.init);
             if (o.readout == ReadoutScheme.RANDOM) {
@@ -86,10 +89,11 @@ public final class FinetuneStart {
     }
 
     /**
-     * {@code --init DIR}'s model file, checked to exist and to come from a pretraining of the same task
-     * and memory size (= {@code --hidden}) as this run, according to the pretraining's run.json.
+     * {@code --init DIR}'s model file, checked to exist and to come from a pretraining of the same dataset (MNIST's
+     * layout: the same task; general sequences: the same k and classes) and memory size (= {@code --hidden}) as this
+     * run, according to the pretraining's run.json.
      */
-    static Path initModel(FinetuneOptions o, Configuration conf) {
+    static Path initModel(FinetuneOptions o, DatasetInfo dataset, Configuration conf) {
         Path dir = FileSystems.qualified(o.training.init, conf);
         if (!FileSystems.exists(dir, conf)) {
             throw new InputException("--init " + o.training.init + ": directory not found");
@@ -107,6 +111,10 @@ public final class FinetuneStart {
         Map<?, ?> pre = run.get("options") instanceof Map<?, ?> m ? m : Map.of();
         String task = String.valueOf(pre.get("task"));
         String size = String.valueOf(pre.get("memory-size"));
+        checkSameDataset(o, dataset, run);
+        if (dataset.layout() == ShardLayout.SEQUENCES) {
+            task = o.training.task.id(); // general sequences have no task
+        }
         if (!"pretrain".equals(job) || !task.equals(o.training.task.id()) || !size.equals(String.valueOf(o.training.hidden))) {
             throw new InputException("--init " + o.training.init + ": the output of " + job + " --task " + task + " --memory-size " + size
                     + ", but this run is --task " + o.training.task.id() + " --hidden " + o.training.hidden);
@@ -114,13 +122,32 @@ public final class FinetuneStart {
         return model;
     }
 
-    /** The network must read one feature per step and predict the 10 digits. */
-    static void checkShape(MultiLayerNetwork net, FinetuneOptions o) {
+    /**
+     * The pretraining must have read sequences of the same k into the same classes as this run's dataset: checked
+     * against its run.json's {@code dataset}, which a pretraining of MNIST made before general sequences lacks (then
+     * only a dataset of MNIST's layout matches it).
+     */
+    private static void checkSameDataset(FinetuneOptions o, DatasetInfo dataset, Map<String, Object> run) {
+        Map<?, ?> pre = run.get("dataset") instanceof Map<?, ?> m ? m : Map.of();
+        if (pre.isEmpty() && dataset.layout() == ShardLayout.MNIST) {
+            return;
+        }
+        Object k = pre.get("k");
+        Object classes = pre.get("classes");
+        if (!String.valueOf(dataset.k()).equals(String.valueOf(k)) || !dataset.classes().equals(classes)) {
+            throw new InputException("--init " + o.training.init + ": pretrained on " + (k == null ? "MNIST or an unknown dataset"
+                    : "k = " + k + " features and classes " + classes) + ", but --data " + o.training.data + " has k = "
+                    + dataset.k() + " and classes " + dataset.classes());
+        }
+    }
+
+    /** The network must read the dataset's k features per step and predict its C classes. */
+    static void checkShape(MultiLayerNetwork net, FinetuneOptions o, DatasetInfo dataset) {
         long in = net.layerInputSize(0);
         long classes = net.layerSize(net.getnLayers() - 1);
-        if (in != 1 || classes != MnistImages.CLASSES) {
+        if (in != dataset.k() || classes != dataset.classes().size()) {
             throw new InputException((o.training.init != null ? "--init " + o.training.init : "--model " + JobLauncher.label(o.training.model)) + ": the network reads "
-                    + in + " features and predicts " + classes + " classes, expected 1 and " + MnistImages.CLASSES);
+                    + in + " features and predicts " + classes + " classes, expected " + dataset.k() + " and " + dataset.classes().size());
         }
     }
 }

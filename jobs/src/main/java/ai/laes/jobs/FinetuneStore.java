@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-import ai.laes.data.LabeledImage;
+import ai.laes.data.SequenceExample;
 import ai.laes.io.RunInfo;
 import ai.laes.spark.Stages;
 import ai.laes.train.Batches;
@@ -126,8 +126,12 @@ final class FinetuneStore implements FineTuning.Store {
         FinetuneCharts.draw(work, bestEpoch, gradients.lines(), conf);
     }
 
+    /**
+     * The probe's lines for the epoch's first minibatch; of sequences of different lengths only those of its longest
+     * length, so the probe needs no mask and every step t is a real step of every sequence probed.
+     */
     static List<String> probeLines(StateGradientProbe probe, MultiLayerNetwork net, EpochPlan plan, Batches batches, int epoch) {
-        List<LabeledImage> batch = plan.firstMinibatch();
+        List<SequenceExample> batch = batches.unpadded(plan.firstMinibatch());
         double[] norms = probe.meanStateGradientNorms(net, batches.features(batch), batches.labels(batch));
         int iteration = net.getIterationCount();
         List<String> lines = new ArrayList<>(norms.length);

@@ -6,7 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 
-import ai.laes.data.LabeledImage;
+import ai.laes.data.SequenceExample;
 import ai.laes.io.FileSystems;
 import ai.laes.io.RunInfo;
 import ai.laes.spark.Stages;
@@ -38,7 +38,8 @@ final class GridEvaluations {
 
     private final JavaSparkContext sc;
     private final Stages stages;
-    private final JavaRDD<LabeledImage> test;
+    private final JavaRDD<SequenceExample> test;
+    private final java.util.List<String> classes;
     private final Batches batches;
     private final int evalBatchSize;
     private final Path work;
@@ -49,13 +50,14 @@ final class GridEvaluations {
 
     /**
      * Evaluations on {@code test} (batches of {@code evalBatchSize}) of the runs in {@code work}/runs; {@code resolved}
-     * holds each configuration's options (by id) for the evaluation's {@code options}.
+     * holds each configuration's options (by id) for the evaluation's {@code options}; {@code classes} names the classes.
      */
-    GridEvaluations(JavaSparkContext sc, Stages stages, JavaRDD<LabeledImage> test, Batches batches, int evalBatchSize, Path work,
-            Map<String, Object> resolved, Configuration conf) {
+    GridEvaluations(JavaSparkContext sc, Stages stages, JavaRDD<SequenceExample> test, java.util.List<String> classes,
+            Batches batches, int evalBatchSize, Path work, Map<String, Object> resolved, Configuration conf) {
         this.sc = sc;
         this.stages = stages;
         this.test = test;
+        this.classes = classes;
         this.batches = batches;
         this.evalBatchSize = evalBatchSize;
         this.work = work;
@@ -94,7 +96,7 @@ final class GridEvaluations {
         Map<String, Object> evaluation = new LinkedHashMap<>();
         evaluation.put("configuration", selected.id());
         evaluation.put("options", resolved.get(selected.id()));
-        evaluation.putAll(EvaluationJson.of(tested, selected.bestEpoch(), selected.bestValLoss()));
+        evaluation.putAll(EvaluationJson.of(tested, selected.bestEpoch(), selected.bestValLoss(), classes));
         return evaluation;
     }
 

@@ -9,9 +9,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 
-import ai.laes.data.LabeledImage;
+import ai.laes.data.DatasetInfo;
+import ai.laes.data.SequenceExample;
 import ai.laes.data.PreparedData;
-import ai.laes.data.SequenceView;
 import ai.laes.data.Split;
 import ai.laes.io.AtomicOutput;
 import ai.laes.io.FileSystems;
@@ -142,6 +142,7 @@ public final class GridJob {
         Configuration conf = spark.sparkContext().hadoopConfiguration();
         JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
         Path prepared = PreparedData.locate(t.data, conf);
+        DatasetInfo dataset = PreparedData.describe(prepared, conf);
         String gridName = o.grid == null ? "the reference grid" : "--grid " + o.grid;
         GridSpec grid = o.grid == null ? GridSpec.reference() : GridSpec.read(o.grid, conf);
         GridBestPer bestPer = o.bestPer == null ? null : new GridBestPer(o.bestPer, grid, gridName);
@@ -152,8 +153,8 @@ public final class GridJob {
         Map<String, Object> resolved = new LinkedHashMap<>();
         configs.forEach(c -> resolved.put(c.id(), c.resolved()));
         Path initModel = t.init == null ? null : configs.stream().filter(c -> c.options().training.init != null).findFirst()
-                .map(c -> FinetuneStart.initModel(c.options(), conf)).orElse(null);
-        Batches batches = new Batches(SequenceView.of(t.task, prepared, conf), t.cropSteps);
+                .map(c -> FinetuneStart.initModel(c.options(), dataset, conf)).orElse(null);
+        Batches batches = Batches.of(dataset, t.cropSteps);
         Map<String, Object> options = JobLauncher.resolved(o);
         options.put("best-per", o.bestPer == null ? null : o.bestPer.option()); // the grid file's name, not the enum's
         options.put("grid-lists", grid.lists());
@@ -166,14 +167,16 @@ public final class GridJob {
             }
             Stages stages = new Stages(sc);
             RunInfo info = new RunInfo("grid", options);
-            JavaRDD<LabeledImage> train = stages.run("grid: read shards", () -> PreparedData.read(spark, prepared, Split.TRAIN, t.limit));
-            JavaRDD<LabeledImage> validation = stages.run("grid: read shards", () -> PreparedData.read(spark, prepared, Split.VALIDATION, t.limit));
-            List<LabeledImage> trainImages = stages.run("grid: read shards", () -> train.collect());
-            List<LabeledImage> validationImages = stages.run("grid: read shards", () -> validation.collect());
+            JavaRDD<SequenceExample> train = stages.run("grid: read shards",
+                    () -> PreparedData.read(spark, prepared, dataset, t.task, Split.TRAIN, t.limit));
+            JavaRDD<SequenceExample> validation = stages.run("grid: read shards",
+                    () -> PreparedData.read(spark, prepared, dataset, t.task, Split.VALIDATION, t.limit));
+            List<SequenceExample> trainImages = stages.run("grid: read shards", () -> train.collect());
+            List<SequenceExample> validationImages = stages.run("grid: read shards", () -> validation.collect());
             if (trainImages.isEmpty() || validationImages.isEmpty()) {
                 throw new InputException("--data " + t.data + ": the " + (trainImages.isEmpty() ? "training" : "validation") + " split is empty");
             }
-            Map<String, byte[]> starts = startingNetworks(configs, initModel, sc, train, batches, stages, conf);
+            Map<String, byte[]> starts = startingNetworks(configs, dataset, initModel, sc, train, batches, stages, conf);
             if (!FileSystems.exists(saved, conf) || newBudget) {
                 RunInfo.writeJson(saved, conf, resolved);
             }
@@ -207,8 +210,8 @@ public final class GridJob {
                     + "epoch, " + runs.size() + " configurations", "epoch", curves(runs, 1), "validation cross-entropy",
                     curves(runs, 2), "validation accuracy", selected.id());
 
-            JavaRDD<LabeledImage> test = PreparedData.read(spark, prepared, Split.TEST, t.limit);
-            GridEvaluations evaluations = new GridEvaluations(sc, stages, test, batches, t.evalBatchSize, out.work(), resolved, conf);
+            JavaRDD<SequenceExample> test = PreparedData.read(spark, prepared, dataset, t.task, Split.TEST, t.limit);
+            GridEvaluations evaluations = new GridEvaluations(sc, stages, test, dataset.classes(), batches, t.evalBatchSize, out.work(), resolved, conf);
             Map<String, Object> tested = evaluations.write(selected, out.file("best"), "grid: test the selected configuration");
             if (bestPer != null) {
                 info.put("best_per", bestPer.record(bestPer.write(configs, runs, evaluations, out.work(), conf)));
@@ -218,6 +221,7 @@ public final class GridJob {
             if (initModel != null) {
                 info.input("init/" + FinetuneStart.INIT_MODEL, t.init + "/" + FinetuneStart.INIT_MODEL, initModel, conf);
             }
+            info.put("dataset", dataset.summary());
             info.put("seeds", Map.of("seed", t.seed));
             info.put("rows", Map.of("train", trainImages.size(), "validation", validationImages.size(), "test", tested.get("examples")));
             info.put("configurations", configs.size());
@@ -249,8 +253,8 @@ public final class GridJob {
      * state (each configuration applies its own hyperparameters): built once on the driver as the fine-tune job
      * builds it, the LAES of the training split computed at most once.
      */
-    static Map<String, byte[]> startingNetworks(List<Config> configs, Path initModel, JavaSparkContext sc,
-            JavaRDD<LabeledImage> train, Batches batches, Stages stages, Configuration conf) {
+    static Map<String, byte[]> startingNetworks(List<Config> configs, DatasetInfo dataset, Path initModel, JavaSparkContext sc,
+            JavaRDD<SequenceExample> train, Batches batches, Stages stages, Configuration conf) {
         Map<String, byte[]> out = new LinkedHashMap<>();
         LaesModel[] laes = new LaesModel[1];
         for (Config c : configs) {
@@ -261,8 +265,8 @@ public final class GridJob {
             Supplier<LaesModel> memo = () -> laes[0] != null ? laes[0]
                     : (laes[0] = FinetuneStart.laesOf(train, batches, fo.training.hidden, stages));
             MultiLayerNetwork net = FinetuneStart.startingNetwork(fo, fo.training.init == null ? null : initModel,
-                    FinetuneStart.factory(fo, memo), sc, train, batches, stages, conf);
-            FinetuneStart.checkShape(net, fo);
+                    FinetuneStart.factory(fo, dataset, memo), sc, train, batches, stages, conf);
+            FinetuneStart.checkShape(net, fo, dataset);
             out.put(scheme(fo), NetworkBroadcast.toBytes(net, false));
         }
         return out;

@@ -8,10 +8,11 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import ai.laes.data.LabeledImage;
+import ai.laes.data.DatasetInfo;
 import ai.laes.data.MnistShards;
 import ai.laes.data.PreparedData;
-import ai.laes.data.SequenceView;
+import ai.laes.data.SequenceExample;
+import ai.laes.data.ShardLayout;
 import ai.laes.data.Split;
 import ai.laes.io.AtomicOutput;
 import ai.laes.io.FileSystems;
@@ -41,11 +42,11 @@ import scala.Tuple2;
 
 /**
  * Pretrain: the exact LAES of the training sequences (docs/laes-math.md, "The linear autoencoder for sequences"), its reconstruction
- * error on the test split, and the accuracy of a least-squares readout of its final states.
+ * error on the test split, and the accuracy of a least-squares readout of its final states. The sequences are any
+ * prepared dataset's ({@link PreparedData#examples}: k features per step, lengths that may differ, C classes, all
+ * from dataset.json); {@code --task} picks MNIST's pixel order and is ignored for general sequences.
  */
 public final class PretrainJob {
-    /** Input size k: one pixel per step. */
-    static final int K = 1;
     /** Seed of the LMN's configuration (its parameters all come from the LAES and the readout). */
     static final long LMN_SEED = 42;
 
@@ -65,20 +66,20 @@ public final class PretrainJob {
             Stages stages = new Stages(sc);
             RunInfo info = new RunInfo("pretrain", JobLauncher.resolved(options));
             PreparedData.record(info, options.data, prepared, conf);
-            SequenceView view = SequenceView.of(options.task, prepared, conf);
+            DatasetInfo dataset = PreparedData.describe(prepared, conf);
+            Batches batches = Batches.of(dataset, 0);
 
-            JavaRDD<LabeledImage> train = PreparedData.limit(MnistShards.read(spark, prepared, Split.TRAIN), options.limit)
-                    .persist(StorageLevel.MEMORY_AND_DISK());
+            JavaRDD<SequenceExample> train = PreparedData.read(spark, prepared, dataset, options.task, Split.TRAIN, options.limit);
             long trainCount = stages.run("LAES: read training shards", train::count);
             if (trainCount == 0) {
                 throw new InputException(MnistShards.splitDir(prepared, Split.TRAIN) + ": the training split is empty");
             }
-            JavaRDD<double[]> sequences = train.map(im -> view.sequence(im.pixels())).persist(StorageLevel.MEMORY_AND_DISK());
-            LaesModel model = Laes.fit(sequences, K, options.memorySize, options.svd, options.gram, options.eigenSolver, stages);
+            JavaRDD<double[]> sequences = train.map(SequenceExample::values).persist(StorageLevel.MEMORY_AND_DISK());
+            LaesModel model = Laes.fit(sequences, dataset.k(), options.memorySize, options.svd, options.gram, options.eigenSolver, stages);
             sequences.unpersist(false);
 
-            JavaRDD<LabeledImage> test = MnistShards.read(spark, prepared, Split.TEST);
-            JavaRDD<double[]> testSequences = test.map(im -> view.sequence(im.pixels()));
+            JavaRDD<SequenceExample> test = PreparedData.examples(spark, prepared, dataset, options.task, Split.TEST, 0);
+            JavaRDD<double[]> testSequences = test.map(SequenceExample::values);
             double[] mse = stages.run("LAES: reconstruction error (test)", () -> model.reconstructionMsePerLag(testSequences, sc));
             double[] baseline = stages.run("LAES: mean-only baseline (test)",
                     () -> ReconstructionError.meanBaselinePerLag(model.mu(), model.maxSteps(), testSequences));
@@ -87,20 +88,21 @@ public final class PretrainJob {
             double accuracy;
             try {
                 RidgeReadout readout = stages.run("LAES: encode train + readout",
-                        () -> RidgeReadout.fit(finalStates(train, view, shared), 10));
-                accuracy = stages.run("LAES: encode test", () -> readout.accuracy(finalStates(test, view, shared)));
+                        () -> RidgeReadout.fit(finalStates(train, shared), batches.classes()));
+                accuracy = stages.run("LAES: encode test", () -> readout.accuracy(finalStates(test, shared)));
             } finally {
                 shared.destroy();
             }
-            Map<String, Object> init = initialisedLmn(sc, stages, model, view, train, test, out, conf);
+            Map<String, Object> init = initialisedLmn(sc, stages, model, batches, train, test, out, conf);
             writeLaes(out, conf, model);
             writeReconstruction(out.file("reconstruction.csv"), conf, mse, baseline);
-            Map<String, Object> metrics = metrics(options, model, mse, baseline, accuracy);
+            Map<String, Object> metrics = metrics(options, dataset, model, mse, baseline, accuracy);
             metrics.put("train_sequences", trainCount);
             metrics.putAll(init);
             metrics.put("seconds", stages.seconds());
             RunInfo.writeJson(out.file("metrics.json"), conf, metrics);
             train.unpersist(false);
+            info.put("dataset", dataset.summary());
             info.put("seeds", Map.of("lmn", LMN_SEED));
             info.put("spark", Map.of("master", sc.master(), "application", sc.sc().applicationId()));
             info.write(out.file("run.json"), conf, stages.seconds());
@@ -113,16 +115,16 @@ public final class PretrainJob {
      * its least-squares readout fitted on the training split, evaluated on the test split, and written
      * as {@code model/lmn-init.zip} and {@code model/lmn-init/*.npy}. Returns its metrics.
      */
-    static Map<String, Object> initialisedLmn(JavaSparkContext sc, Stages stages, LaesModel model, SequenceView view,
-            JavaRDD<LabeledImage> train, JavaRDD<LabeledImage> test, AtomicOutput out, Configuration conf) {
+    static Map<String, Object> initialisedLmn(JavaSparkContext sc, Stages stages, LaesModel model, Batches batches,
+            JavaRDD<SequenceExample> train, JavaRDD<SequenceExample> test, AtomicOutput out, Configuration conf) {
         RecurrentClassifiers.Settings settings = RecurrentClassifiers.Settings.reference();
         settings.nIn = model.inputSize();
         settings.hidden = model.memorySize();
         settings.memory = model.memorySize();
+        settings.classes = batches.classes();
         settings.seed = LMN_SEED;
         MultiLayerNetwork lmn = RecurrentClassifiers.lmnClassifier(settings);
         LmnInitializer.laes(model.a(), model.b(), model.mu()).initialise(lmn, 0);
-        Batches batches = new Batches(view, 0);
         stages.run("LMN: least-squares readout", () -> LeastSquaresReadout.fit(sc, lmn, train, batches));
         Evaluator.Result result = stages.run("LMN: evaluate test", () -> Evaluator.evaluate(sc, lmn, test, batches, LeastSquaresReadout.BATCH));
         LmnArtifacts.write(lmn, out.file("model"), "lmn-init", conf);
@@ -132,15 +134,14 @@ public final class PretrainJob {
         return m;
     }
 
-    /** (final LAES state, label) of every image, encoded on the executors from the broadcast model. */
-    static JavaRDD<Tuple2<double[], Integer>> finalStates(JavaRDD<LabeledImage> images, SequenceView view,
-            Broadcast<LaesModel> model) {
-        return images.mapPartitions(it -> {
+    /** (final LAES state, label) of every sequence, encoded on the executors from the broadcast model. */
+    static JavaRDD<Tuple2<double[], Integer>> finalStates(JavaRDD<SequenceExample> examples, Broadcast<LaesModel> model) {
+        return examples.mapPartitions(it -> {
             java.util.List<double[]> seqs = new java.util.ArrayList<>();
             java.util.List<Integer> labels = new java.util.ArrayList<>();
-            it.forEachRemaining(im -> {
-                seqs.add(view.sequence(im.pixels()));
-                labels.add(im.label());
+            it.forEachRemaining(e -> {
+                seqs.add(e.values());
+                labels.add(e.label());
             });
             double[][] states = model.value().finalStates(seqs);
             java.util.List<Tuple2<double[], Integer>> out = new java.util.ArrayList<>(states.length);
@@ -170,10 +171,11 @@ public final class PretrainJob {
         }
     }
 
-    static Map<String, Object> metrics(PretrainOptions options, LaesModel model, double[] mse, double[] baseline,
-            double accuracy) {
+    /** The metrics; {@code task} is MNIST's task, null for general sequences (which have none). */
+    static Map<String, Object> metrics(PretrainOptions options, DatasetInfo dataset, LaesModel model, double[] mse,
+            double[] baseline, double accuracy) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("task", options.task.id());
+        m.put("task", dataset.layout() == ShardLayout.MNIST ? options.task.id() : null);
         m.put("memory_size", model.memorySize());
         m.put("sequence_length", model.maxSteps());
         m.put("input_size", model.inputSize());

@@ -78,14 +78,22 @@ public final class ReportJob {
                             ReconstructionStudy.LENGTHS, options.memorySize, budget, options.seed, stages, sc);
                     JavaRDD<LabeledImage> readoutTest = PreparedData.limit(test, budget.readoutTest()).persist(StorageLevel.MEMORY_AND_DISK());
                     try {
+                        // The training path takes the images in the task's order (SequenceView.apply), mapped after the
+                        // readout's limit (a sort whose partition bounds Spark samples by RDD id).
+                        JavaRDD<LabeledImage> readoutTrain = PreparedData.limit(train, budget.readoutTrain());
+                        JavaRDD<LabeledImage> taskTrain = finetuneTrain.map(view::apply);
+                        JavaRDD<LabeledImage> taskValidation = validation.map(view::apply);
+                        JavaRDD<LabeledImage> taskTest = readoutTest.map(view::apply);
+                        Batches batches = Batches.mnist(0);
                         List<InitialisationStudy.Outcome> outcomes = InitialisationStudy.run(reconstruction.longestLaes(),
-                                PreparedData.limit(train, budget.readoutTrain()), readoutTest, view, options.seed, stages, sc);
-                        List<FinetuneStudy.Run> runs = FinetuneStudy.run(task.id(), outcomes, finetuneTrain, finetuneCount,
-                                validation, readoutTest, GradientProbe.of(probe, view), new Batches(view, 0), budget,
+                                readoutTrain.map(view::apply), taskTest, batches,
+                                options.seed, stages, sc);
+                        List<FinetuneStudy.Run> runs = FinetuneStudy.run(task.id(), outcomes, taskTrain, finetuneCount,
+                                taskValidation, taskTest, GradientProbe.of(probe, view), batches, budget,
                                 options.seed, stages, sc);
                         FinetuneStudy.SeedSpread spread = options.seedSpread >= 0 ? FinetuneStudy.SeedSpread.given(options.seedSpread)
-                                : FinetuneStudy.seedSpread(task.id(), outcomes, runs, finetuneTrain, finetuneCount, validation,
-                                        readoutTest, new Batches(view, 0), budget, options.seed, stages, sc);
+                                : FinetuneStudy.seedSpread(task.id(), outcomes, runs, taskTrain, finetuneCount, taskValidation,
+                                        taskTest, batches, budget, options.seed, stages, sc);
                         results.add(new ReportPage.TaskResult(task.id(), trainCount, validationCount, testCount, reconstruction,
                                 outcomes, runs, spread));
                     } finally {

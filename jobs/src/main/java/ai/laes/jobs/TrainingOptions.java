@@ -34,7 +34,7 @@ public final class TrainingOptions {
     int limit;
 
     @Option(names = "--crop-steps", paramLabel = "T",
-            description = "Keep only the last T steps of each sequence, for quick runs; 0 = all 784 (default: ${DEFAULT-VALUE}).")
+            description = "Keep only the last T steps of each sequence, for quick runs; 0 = all (default: ${DEFAULT-VALUE}).")
     int cropSteps;
 
     @Option(names = "--eval-batch-size", paramLabel = "B", descriptionKey = "eval-batch-size",

@@ -73,7 +73,7 @@ public final class FinetuneBenchmark {
             JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
             int workers = sc.defaultParallelism();
             List<LabeledImage> images = images(args[0], examples, sc);
-            Batches batches = new Batches(SequenceView.of(SequenceTask.SMNIST, null, null), 0);
+            Batches batches = Batches.mnist(0);
             JavaRDD<LabeledImage> rdd = sc.parallelize(images, workers).cache();
             rdd.count();
             ModelFactory factory = factory(model, rdd, batches);

@@ -31,7 +31,7 @@ public final class StepCeiling {
         try {
             JavaSparkContext sc = JavaSparkContext.fromSparkContext(spark.sparkContext());
             List<LabeledImage> images = FinetuneBenchmark.images(args[0], examples, sc);
-            Batches batches = new Batches(SequenceView.of(SequenceTask.SMNIST, null, null), 0);
+            Batches batches = Batches.mnist(0);
             JavaRDD<LabeledImage> rdd = sc.parallelize(images, 2);
             ModelFactory factory = FinetuneBenchmark.factory("lmn", rdd, batches);
             // one round of each first, for the JIT: the lone step would otherwise be measured colder than the pair
