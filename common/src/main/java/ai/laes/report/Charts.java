@@ -50,16 +50,7 @@ public final class Charts {
     /** One line per entry of {@code series} (name to {x, y}), y on a log scale. */
     public static void logLines(Path png, Configuration conf, String title, String xTitle, String yTitle,
             Map<String, double[][]> series) {
-        lines(png, conf, title, xTitle, yTitle, series, true, null);
-    }
-
-    /**
-     * One line per entry of {@code series} (name to {x, y}), y on a log scale, every line thin and grey but
-     * {@code highlight}'s, drawn thick and alone in the legend (for many lines, e.g. a grid's validation curves).
-     */
-    public static void highlightedLogLines(Path png, Configuration conf, String title, String xTitle, String yTitle,
-            Map<String, double[][]> series, String highlight) {
-        lines(png, conf, title, xTitle, yTitle, series, true, highlight);
+        write(png, conf, chart(title, xTitle, yTitle, series, true));
     }
 
     /** One colour per group of {@link #groupedLogLines}, in order. */
@@ -165,22 +156,11 @@ public final class Charts {
     /** One line per entry of {@code series} (name to {x, y}), y on a linear scale. */
     public static void linearLines(Path png, Configuration conf, String title, String xTitle, String yTitle,
             Map<String, double[][]> series) {
-        lines(png, conf, title, xTitle, yTitle, series, false, null);
-    }
-
-    private static void lines(Path png, Configuration conf, String title, String xTitle, String yTitle,
-            Map<String, double[][]> series, boolean logY, String highlight) {
-        write(png, conf, chart(title, xTitle, yTitle, series, logY, highlight));
+        write(png, conf, chart(title, xTitle, yTitle, series, false));
     }
 
     /** The chart, its log axis (if {@code logY}) already fitted to the drawing. */
     static XYChart chart(String title, String xTitle, String yTitle, Map<String, double[][]> series, boolean logY) {
-        return chart(title, xTitle, yTitle, series, logY, null);
-    }
-
-    /** As {@link #chart(String, String, String, Map, boolean)}, all lines grey but {@code highlight}'s (null: none). */
-    static XYChart chart(String title, String xTitle, String yTitle, Map<String, double[][]> series, boolean logY,
-            String highlight) {
         System.setProperty("java.awt.headless", "true");
         XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title)
                 .xAxisTitle(xTitle).yAxisTitle(yTitle).build();
@@ -201,26 +181,9 @@ public final class Charts {
                 }
                 y[i] = Math.log10(v);
             }
-            boolean selected = e.getKey().equals(highlight);
-            XYSeries s = chart.addSeries(selected ? e.getKey() + " (selected)" : e.getKey(), x, y);
+            XYSeries s = chart.addSeries(e.getKey(), x, y);
             if (x.length > 50) {
                 s.setMarker(SeriesMarkers.NONE);
-            }
-            if (highlight != null && !selected) {
-                s.setLineColor(Color.LIGHT_GRAY);
-                s.setMarkerColor(Color.LIGHT_GRAY);
-                s.setLineWidth(1f);
-                s.setShowInLegend(false);
-            }
-        }
-        if (highlight != null && series.containsKey(highlight)) { // drawn last: on top of the grey lines
-            XYSeries top = chart.removeSeries(highlight + " (selected)");
-            XYSeries again = chart.addSeries(highlight + " (selected)", top.getXData(), top.getYData());
-            again.setLineColor(Color.RED);
-            again.setMarkerColor(Color.RED);
-            again.setLineWidth(3f);
-            if (top.getXData().length > 50) {
-                again.setMarker(SeriesMarkers.NONE);
             }
         }
         if (logY) {

@@ -1,5 +1,7 @@
 package ai.laes.jobs;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -14,6 +16,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import ai.laes.io.FileSystems;
+import ai.laes.io.RunInfo;
 import ai.laes.train.Checkpoints;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.Path;
@@ -115,14 +118,14 @@ final class GridSchedule {
         if (!FileSystems.exists(done, conf)) {
             return false;
         }
-        Map<String, Object> d = ai.laes.io.RunInfo.readJson(done, conf);
+        Map<String, Object> d = RunInfo.readJson(done, conf);
         if (((Number) d.get("epochs")).intValue() >= epochs || ((Number) d.get("diverged_at")).intValue() > 0) {
             return true;
         }
         try {
             FileSystems.of(done, conf).delete(done, false);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("deleting " + done, e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("deleting " + done, e);
         }
         LOG.info("grid {}: finished after {} epochs before, continued to {}", id, d.get("epochs"), epochs);
         return false;
